@@ -1,0 +1,3 @@
+"""Further bounded, sigmoid-shaped activations."""
+
+from __future__ import annotations

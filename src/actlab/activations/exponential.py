@@ -1,0 +1,3 @@
+"""Exponential-linear units: ELU and its descendants."""
+
+from __future__ import annotations

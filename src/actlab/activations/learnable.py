@@ -1,0 +1,3 @@
+"""Learnable activations: layers with trainable weights (PReLU, FReLU, ACON, PAU ...)."""
+
+from __future__ import annotations

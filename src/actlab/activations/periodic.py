@@ -1,0 +1,3 @@
+"""Activations with a periodic component: Snake, GCU, sine."""
+
+from __future__ import annotations

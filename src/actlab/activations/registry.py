@@ -1,0 +1,282 @@
+"""The one registry of activations: lookup, registration and the Keras hooks.
+
+Every entry, from the catalog or from a user, goes through `register`. Function entries are
+wrapped so that half-precision inputs are computed in float32 and returned in their own dtype,
+registered with Keras' serialization under ``actlab>NAME`` (so saved models load without
+``custom_objects``), and added to Keras' table of activation strings unless Keras already
+defines the name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import inspect
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import keras
+from keras import ops
+
+from actlab.activations import keras_table
+from actlab.activations.spec import PROPERTIES, ActivationSpec, Param, Reference
+
+KERAS_PACKAGE = "actlab"
+HALF_DTYPES = ("float16", "bfloat16")
+
+_SPECS: dict[str, ActivationSpec] = {}
+_ALIASES: dict[str, str] = {}
+
+
+class UnknownActivationError(ValueError):
+    """Raised for a name that is neither a catalog name nor an alias."""
+
+
+def canonical(name: str) -> str:
+    """Lowercase snake_case form of a user-typed name ("Leaky-ReLU" -> "leaky_relu")."""
+    return name.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def names() -> list[str]:
+    """Sorted canonical names of every registered activation."""
+    return sorted(_SPECS)
+
+
+def aliases() -> dict[str, str]:
+    """Alias -> canonical name."""
+    return dict(_ALIASES)
+
+
+def spec(name: str) -> ActivationSpec:
+    """The metadata of `name` (a canonical name or an alias)."""
+    return _SPECS[resolve(name)]
+
+
+def specs() -> list[ActivationSpec]:
+    return [_SPECS[n] for n in names()]
+
+
+def resolve(name: str) -> str:
+    """Canonical name for `name`, or `UnknownActivationError` naming the closest ones."""
+    if not isinstance(name, str):
+        raise TypeError(f"activation name must be a string, got {type(name).__name__}")
+    key = canonical(name)
+    if key in _SPECS:
+        return key
+    if key in _ALIASES:
+        return _ALIASES[key]
+    known = list(_SPECS) + list(_ALIASES)
+    close = difflib.get_close_matches(key, known, n=5, cutoff=0.6)
+    hint = f" Closest: {', '.join(close)}." if close else ""
+    raise UnknownActivationError(
+        f"unknown activation {name!r}.{hint} `actlab list` or activations.names() lists all "
+        f"{len(_SPECS)}."
+    )
+
+
+def get(name: str, **params: Any) -> Callable:
+    """A callable ``f(x) -> y`` on backend tensors for a function-form entry.
+
+    Without parameters this is the catalog function itself; with parameters it is a
+    `BoundActivation`, which Keras can serialize.
+    """
+    entry = spec(name)
+    if entry.kind != "function":
+        raise ValueError(
+            f"{entry.name!r} is a layer with trainable weights, not a function: use "
+            f"activations.layer({entry.name!r}) instead of activations.get()."
+        )
+    checked = entry.validate_params(params)
+    if not params:
+        return entry.fn
+    return BoundActivation(entry.name, **checked)
+
+
+def layer(name: str, **params: Any) -> keras.layers.Layer:
+    """A fresh `keras.layers.Layer` for any entry (learnable entries are layer-only)."""
+    entry = spec(name)
+    if entry.kind == "layer":
+        entry.validate_params({k: v for k, v in params.items() if _is_param(entry, k)})
+        return entry.layer_class(**params)
+    layer_kwargs = {k: params.pop(k) for k in ("name", "dtype") if k in params}
+    return CatalogActivation(entry.name, params=params, **layer_kwargs)
+
+
+def _is_param(entry: ActivationSpec, key: str) -> bool:
+    return any(p.name == key for p in entry.params)
+
+
+def register(
+    obj: Callable | type | None = None,
+    *,
+    name: str | None = None,
+    formula: str = "",
+    reference: Reference | str | None = None,
+    params: Iterable[Param] | None = None,
+    aliases: Iterable[str] = (),
+    properties: Iterable[str] = (),
+    family: str = "user",
+    changes_shape: bool = False,
+    note: str = "",
+    override: bool = False,
+    builtin: bool = False,
+):
+    """Add an activation to the catalog; use as ``@register(name=..., formula=..., reference=...)``.
+
+    `obj` is a function ``f(x, **params)`` written with `keras.ops`, or a `keras.layers.Layer`
+    subclass (a learnable activation). Parameters default to the function's keyword defaults.
+    The decorated function is returned wrapped (half precision computed in float32), and is
+    usable everywhere a catalog name is. Re-using a taken name or alias needs ``override=True``.
+    """
+
+    def decorate(target):
+        entry_name = canonical(name or target.__name__)
+        is_layer = inspect.isclass(target)
+        if is_layer and not issubclass(target, keras.layers.Layer):
+            raise TypeError(f"{entry_name}: a class must subclass keras.layers.Layer")
+        if not is_layer and not callable(target):
+            raise TypeError(f"{entry_name}: expected a function or a Layer class, got {target!r}")
+        entry_params = tuple(params) if params is not None else _params_from_signature(target)
+        entry_aliases = tuple(canonical(a) for a in aliases)
+        _check_free(entry_name, entry_aliases, override)
+        _check_properties(entry_name, properties)
+        fn = None if is_layer else _float32_for_half_inputs(target, entry_name)
+        entry = ActivationSpec(
+            name=entry_name,
+            formula=formula,
+            reference=Reference(title=reference) if isinstance(reference, str) else reference,
+            family=family,
+            kind="layer" if is_layer else "function",
+            params=entry_params,
+            aliases=entry_aliases,
+            properties=frozenset(properties) | ({"learnable"} if is_layer else set()),
+            changes_shape=changes_shape,
+            summary=_first_line(target.__doc__),
+            note=note,
+            builtin=builtin,
+            fn=fn,
+            layer_class=target if is_layer else None,
+        )
+        _store(entry)
+        if is_layer:
+            keras.saving.register_keras_serializable(KERAS_PACKAGE, target.__name__)(target)
+            return target
+        keras.saving.register_keras_serializable(KERAS_PACKAGE, entry_name)(fn)
+        keras_table.add(entry_name, fn)
+        for alias in entry_aliases:
+            keras_table.add(alias, fn)
+        return fn
+
+    return decorate(obj) if obj is not None else decorate
+
+
+def _store(entry: ActivationSpec) -> None:
+    old = _SPECS.get(entry.name)
+    if old is not None:
+        for alias in old.aliases:
+            _ALIASES.pop(alias, None)
+    _SPECS[entry.name] = entry
+    for alias in entry.aliases:
+        _ALIASES[alias] = entry.name
+
+
+def _check_free(entry_name: str, entry_aliases: tuple[str, ...], override: bool) -> None:
+    if not entry_name.isidentifier():
+        raise ValueError(f"activation name {entry_name!r} must be a snake_case identifier")
+    if override:
+        return
+    for key in (entry_name, *entry_aliases):
+        if key in _SPECS or key in _ALIASES:
+            owner = _ALIASES.get(key, key)
+            raise ValueError(
+                f"activation name {key!r} is already taken by {owner!r}; pass override=True "
+                "to replace it, or choose another name."
+            )
+
+
+def _check_properties(entry_name: str, properties: Iterable[str]) -> None:
+    unknown = set(properties) - set(PROPERTIES)
+    if unknown:
+        raise ValueError(
+            f"{entry_name}: unknown properties {sorted(unknown)}; allowed: {sorted(PROPERTIES)}"
+        )
+
+
+def _params_from_signature(target) -> tuple[Param, ...]:
+    init = target.__init__ if inspect.isclass(target) else target
+    found = []
+    for p in list(inspect.signature(init).parameters.values())[1:]:
+        if isinstance(p.default, int | float) and not isinstance(p.default, bool):
+            found.append(Param(p.name, p.default))
+    return tuple(found)
+
+
+def _first_line(doc: str | None) -> str:
+    return inspect.cleandoc(doc).splitlines()[0] if doc else ""
+
+
+def _float32_for_half_inputs(fn: Callable, entry_name: str) -> Callable:
+    """Wrap `fn` to compute float16/bfloat16 inputs in float32 and cast back.
+
+    Half precision overflows in intermediate terms (x**2 at 1e4, exp at 12) and loses the
+    digits the catalog promises; float32 inside costs one cast each way.
+    """
+
+    @functools.wraps(fn)
+    def activation(x, **params):
+        x = ops.convert_to_tensor(x)
+        dtype = keras.backend.standardize_dtype(x.dtype)
+        if dtype in HALF_DTYPES:
+            return ops.cast(fn(ops.cast(x, "float32"), **params), dtype)
+        if not dtype.startswith("float"):
+            x = ops.cast(x, keras.backend.floatx())
+        return fn(x, **params)
+
+    activation.__name__ = entry_name
+    activation.__qualname__ = entry_name
+    return activation
+
+
+@keras.saving.register_keras_serializable(KERAS_PACKAGE)
+class BoundActivation:
+    """A catalog function with its parameters fixed; callable and Keras-serializable."""
+
+    def __init__(self, activation: str, **params: float):
+        self.activation = resolve(activation)
+        self.params = spec(self.activation).validate_params(params)
+        self._fn = spec(self.activation).fn
+
+    def __call__(self, x):
+        return self._fn(x, **self.params)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"activation": self.activation, **self.params}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> BoundActivation:
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
+        return f"{self.activation}({args})"
+
+
+@keras.saving.register_keras_serializable(KERAS_PACKAGE)
+class CatalogActivation(keras.layers.Layer):
+    """Layer form of a function entry, e.g. ``CatalogActivation("tanhexp")``."""
+
+    def __init__(self, activation: str, params: dict[str, float] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = resolve(activation)
+        self.params = spec(self.activation).validate_params(params or {})
+        self._fn = spec(self.activation).fn
+        self._takes_training = "training" in inspect.signature(self._fn).parameters
+        self.supports_masking = not spec(self.activation).changes_shape
+
+    def call(self, inputs, training=None):
+        if self._takes_training:
+            return self._fn(inputs, training=bool(training), **self.params)
+        return self._fn(inputs, **self.params)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "activation": self.activation, "params": self.params}

@@ -1,0 +1,3 @@
+"""Self-gated activations x * gate(x): SiLU, GELU, Mish, TanhExp and relatives."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Shrinkage activations: soft, hard and tanh shrink."""
+
+from __future__ import annotations

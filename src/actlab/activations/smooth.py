@@ -1,0 +1,3 @@
+"""Smooth rectifiers: softplus and its algebraic and log-domain relatives."""
+
+from __future__ import annotations

@@ -1,0 +1,137 @@
+"""Metadata of a catalog entry: its parameters, its paper and its properties."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+#: Properties an entry may declare. Each is checked numerically by the test suite.
+PROPERTIES = {
+    "bounded": "output lies in a finite interval",
+    "bounded_below": "output has a finite lower bound",
+    "bounded_above": "output has a finite upper bound",
+    "monotonic": "non-decreasing in its input",
+    "smooth": "continuously differentiable everywhere (C1 at least)",
+    "zero_centred": "f(0) = 0 and the output takes both signs",
+    "self_gated": "of the form x * gate(x)",
+    "piecewise_linear": "made of straight pieces",
+    "learnable": "has trainable weights",
+    "stochastic": "random in training",
+    "periodic_component": "contains a periodic term",
+    "per_sample": "depends on other units of the same sample, not only on x",
+}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Where an activation was published."""
+
+    title: str
+    year: int | None = None
+    authors: str = ""
+    arxiv: str | None = None
+    doi: str | None = None
+    url: str | None = None
+
+    @property
+    def link(self) -> str | None:
+        if self.arxiv:
+            return f"https://arxiv.org/abs/{self.arxiv}"
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return self.url
+
+    def cite(self) -> str:
+        parts = [p for p in (self.authors, self.title, str(self.year or "")) if p]
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Param:
+    """A numeric parameter with its default and its allowed range."""
+
+    name: str
+    default: float
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = False
+    doc: str = ""
+    integer: bool = False
+
+    @property
+    def range_text(self) -> str:
+        left = "(" if self.low_open or self.low == -math.inf else "["
+        right = ")" if self.high_open or self.high == math.inf else "]"
+        return f"{left}{_fmt(self.low)}, {_fmt(self.high)}{right}"
+
+    def validate(self, value: Any, owner: str) -> float | int:
+        """Return `value` as a number, or raise naming the parameter and its range."""
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(
+                f"{owner}: parameter {self.name!r} must be a real number in "
+                f"{self.range_text}, got {type(value).__name__} {value!r}"
+            )
+        if self.integer and int(value) != value:
+            raise ValueError(f"{owner}: parameter {self.name!r} must be an integer, got {value!r}")
+        value = int(value) if self.integer else float(value)
+        if not math.isfinite(value) or not self._inside(value):
+            raise ValueError(
+                f"{owner}: parameter {self.name!r}={value!r} is outside its allowed "
+                f"range {self.range_text}"
+            )
+        return value
+
+    def _inside(self, value: float) -> bool:
+        above = value > self.low if self.low_open else value >= self.low
+        below = value < self.high if self.high_open else value <= self.high
+        return above and below
+
+
+def _fmt(bound: float) -> str:
+    if bound == math.inf:
+        return "inf"
+    if bound == -math.inf:
+        return "-inf"
+    return f"{bound:g}"
+
+
+@dataclass(frozen=True)
+class ActivationSpec:
+    """Everything the catalog knows about one activation."""
+
+    name: str
+    formula: str
+    reference: Reference | None
+    family: str
+    kind: Literal["function", "layer"]
+    params: tuple[Param, ...] = ()
+    aliases: tuple[str, ...] = ()
+    properties: frozenset[str] = frozenset()
+    changes_shape: bool = False
+    summary: str = ""
+    note: str = ""
+    builtin: bool = True
+    fn: Callable | None = field(default=None, repr=False, compare=False)
+    layer_class: type | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def defaults(self) -> dict[str, float]:
+        return {p.name: p.default for p in self.params}
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        allowed = ", ".join(p.name for p in self.params) or "none"
+        raise TypeError(f"{self.name}: unknown parameter {name!r} (its parameters: {allowed})")
+
+    def validate_params(self, params: dict[str, Any]) -> dict[str, float]:
+        """Defaults overridden by `params`, each checked against its range."""
+        checked = dict(self.defaults)
+        for key, value in params.items():
+            checked[key] = self.param(key).validate(value, self.name)
+        return checked
