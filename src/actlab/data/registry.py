@@ -1,0 +1,137 @@
+"""The dataset registry: names, lookup with suggestions, and `load`."""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from actlab.data import formats, generated, sources
+from actlab.data.dataset import Dataset
+from actlab.data.errors import DatasetArgumentError, UnknownDatasetError
+
+DIGIT_NAMES = tuple(str(i) for i in range(10))
+FASHION_NAMES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """How to build one dataset: from located files (`from_files`) or from keyword options."""
+
+    name: str
+    description: str
+    from_files: Callable[[str, sources.Located], Dataset] | None = None
+    generate: Callable[..., Dataset] | None = None
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """Keyword options `load` passes on to `generate`."""
+        return tuple(inspect.signature(self.generate).parameters) if self.generate else ()
+
+
+def _idx_builder(class_names: tuple[str, ...]) -> Callable[[str, sources.Located], Dataset]:
+    def build(name: str, located: sources.Located) -> Dataset:
+        train_x, train_y, test_x, test_y = located.paths
+        x_train, y_train = formats.read_idx_split(train_x, train_y, len(class_names))
+        x_test, y_test = formats.read_idx_split(test_x, test_y, len(class_names))
+        return Dataset(name, x_train, y_train, x_test, y_test, class_names, located.source)
+
+    return build
+
+
+def _cifar_builder(layout: formats.CifarLayout) -> Callable[[str, sources.Located], Dataset]:
+    def build(name: str, located: sources.Located) -> Dataset:
+        x_train, y_train, x_test, y_test, names_ = formats.read_cifar(located.paths[0], layout)
+        return Dataset(name, x_train, y_train, x_test, y_test, names_, located.source)
+
+    return build
+
+
+_ENTRIES = {
+    e.name: e
+    for e in (
+        Entry("mnist", "handwritten digits, 28×28 grey", _idx_builder(DIGIT_NAMES)),
+        Entry("fashion_mnist", "Zalando articles, 28×28 grey", _idx_builder(FASHION_NAMES)),
+        Entry("cifar10", "10 classes, 32×32 colour", _cifar_builder(formats.CIFAR10)),
+        Entry("cifar100", "100 fine classes, 32×32 colour", _cifar_builder(formats.CIFAR100)),
+        Entry("digits", "scikit-learn's 8×8 digits, offline", generate=generated.digits),
+        Entry("synthetic", "seeded class patterns plus noise", generate=generated.synthetic),
+    )
+}
+
+
+def names() -> list[str]:
+    """Sorted names of every dataset."""
+    return sorted(_ENTRIES)
+
+
+def describe() -> dict[str, str]:
+    """Name -> one-line description."""
+    return {n: _ENTRIES[n].description for n in names()}
+
+
+def resolve(name: str) -> str:
+    """The registered name for `name` (case, "-" and "_" ignored), or `UnknownDatasetError`."""
+    if not isinstance(name, str):
+        raise DatasetArgumentError(f"a dataset name must be a str, got {name!r}")
+    by_key = {_key(n): n for n in _ENTRIES}
+    if _key(name) in by_key:
+        return by_key[_key(name)]
+    close = difflib.get_close_matches(name.strip().lower(), names(), n=3, cutoff=0.5)
+    hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
+    raise UnknownDatasetError(f"unknown dataset {name!r}.{hint} Available: {', '.join(names())}.")
+
+
+def load(
+    name: str,
+    data_dir: str | os.PathLike[str] | None = None,
+    download: bool = True,
+    *,
+    mirror: str | None = None,
+    **options: Any,
+) -> Dataset:
+    """Load dataset `name`, identical on every call.
+
+    File datasets are looked for in `data_dir`, ``$ACTLAB_DATA_DIR``, system dataset folders and
+    the user cache, then downloaded (if `download`) from `mirror` or the official source and
+    checked against pinned SHA-256 hashes; downloads land in the user cache. `options` go to
+    generated datasets (``synthetic``).
+    """
+    entry = _ENTRIES[resolve(name)]
+    _check_options(entry, options)
+    if entry.generate is not None:
+        return entry.generate(**options)
+    assert entry.from_files is not None
+    located = sources.locate(entry.name, data_dir, download=bool(download), mirror=mirror)
+    return entry.from_files(entry.name, located)
+
+
+def _check_options(entry: Entry, options: dict[str, Any]) -> None:
+    unknown = [k for k in options if k not in entry.options]
+    if not unknown:
+        return
+    accepted = ", ".join(entry.options) or "none"
+    close = difflib.get_close_matches(unknown[0], entry.options, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise DatasetArgumentError(
+        f"{entry.name}: unknown keyword argument {unknown[0]!r}{hint}. Options it takes: "
+        f"{accepted} (every dataset also takes data_dir, download and mirror)."
+    )
+
+
+def _key(name: str) -> str:
+    return name.strip().lower().replace("-", "").replace("_", "").replace(" ", "")
