@@ -18,7 +18,7 @@ def test_list_shows_the_catalog():
 def test_list_filters_by_kind_and_property():
     result = runner.invoke(app, ["list", "--property", "bounded"], terminal_width=200)
     assert result.exit_code == 0
-    assert "sigmoid" in result.output and "relu " not in result.output
+    assert "sigmoid" in result.output and "│ relu " not in result.output
 
 
 def test_list_rejects_a_bad_filter():

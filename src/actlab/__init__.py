@@ -8,4 +8,19 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
 from actlab import activations
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "activations"]
+__all__ = ["__version__", "activations", "compare", "data", "experiments", "models", "tasks"]
+
+_LAZY_MODULES = ("data", "experiments", "models", "tasks", "plots", "report")
+
+
+def __getattr__(name: str):
+    # Submodules beyond the catalog load on first use, so `import actlab` stays light.
+    import importlib
+
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f"actlab.{name}")
+    if name == "compare":
+        from actlab.experiments import compare
+
+        return compare
+    raise AttributeError(f"module 'actlab' has no attribute {name!r}")

@@ -8,19 +8,21 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Try, compare and tune neural-network activation functions.",
 )
-console = Console()
+# Piped output is not wrapped at 80 columns: tables stay one row per activation in logs.
+console = Console(width=None if Console().is_terminal else 200)
 err_console = Console(stderr=True)
 
 
 def fail(message: str, code: int = 2) -> None:
     """One-line error on stderr and a non-zero exit."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    err_console.print(Text("error: ", style="bold red") + Text(message))
     raise typer.Exit(code)
 
 
@@ -43,9 +45,17 @@ def list_activations(
         table.add_column(column, overflow="fold")
     for entry in rows:
         table.add_row(
-            entry.name, entry.kind, entry.family, _short_reference(entry),
-            ", ".join(sorted(entry.properties)),
-        )  # fmt: skip
+            *map(
+                Text,
+                (
+                    entry.name,
+                    entry.kind,
+                    entry.family,
+                    _short_reference(entry),
+                    ", ".join(sorted(entry.properties)),
+                ),
+            )
+        )
     console.print(table)
 
 
@@ -70,12 +80,13 @@ def _filtered(entries, family, kind, prop, search):
         fail(f"unknown property {prop!r}; one of: {', '.join(sorted(PROPERTIES))}")
     needle = (search or "").lower()
     return [
-        e for e in entries
+        e
+        for e in entries
         if (family is None or e.family == family)
         and (kind is None or e.kind == kind)
         and (prop is None or prop in e.properties)
         and (not needle or needle in e.name or needle in _title(e).lower())
-    ]  # fmt: skip
+    ]
 
 
 @app.command()
@@ -87,23 +98,29 @@ def show(name: Annotated[str, typer.Argument(help="Catalog name or alias.")]) ->
         entry = activations.spec(name)
     except ValueError as error:
         fail(str(error))
-    console.print(f"[bold]{entry.name}[/] ({entry.kind}, family {entry.family})", highlight=False)
+    console.print(Text(f"{entry.name} ({entry.kind}, family {entry.family})", style="bold"))
     if entry.summary:
-        console.print(entry.summary, highlight=False)
-    console.print(f"formula: {entry.formula}", highlight=False)
+        console.print(entry.summary, markup=False, highlight=False)
+    console.print(f"formula: {entry.formula}", markup=False, highlight=False)
     if entry.aliases:
-        console.print(f"aliases: {', '.join(entry.aliases)}")
+        console.print(f"aliases: {', '.join(entry.aliases)}", markup=False, highlight=False)
     if entry.reference:
         ref = entry.reference
         link = f"  {ref.link}" if ref.link else ""
-        console.print(f"paper: {ref.cite()}{link}", highlight=False)
+        console.print(f"paper: {ref.cite()}{link}", markup=False, highlight=False)
     for p in entry.params:
-        console.print(f"param {p.name} = {p.default:g}, allowed {p.range_text}. {p.doc}".rstrip())
-    console.print(f"properties: {', '.join(sorted(entry.properties)) or '-'}")
+        console.print(
+            f"param {p.name} = {p.default:g}, allowed {p.range_text}. {p.doc}".rstrip(),
+            markup=False,
+            highlight=False,
+        )
+    console.print(
+        f"properties: {', '.join(sorted(entry.properties)) or '-'}", markup=False, highlight=False
+    )
     if entry.changes_shape:
-        console.print("changes the shape of its input")
+        console.print("changes the shape of its input", markup=False, highlight=False)
     if entry.note:
-        console.print(f"note: {entry.note}", highlight=False)
+        console.print(f"note: {entry.note}", markup=False, highlight=False)
 
 
 @app.command()
@@ -117,7 +134,275 @@ def docs(
 
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render_markdown(), encoding="utf-8")
-    console.print(f"wrote {output}")
+    console.print(f"wrote {output}", markup=False, highlight=False)
+
+
+OUTPUT_FORMATS = ("table", "json", "csv")
+
+
+@app.command()
+def compare(
+    activations: Annotated[
+        list[str], typer.Argument(help="Activations to compare; name or name:param=value,...")
+    ],
+    task: Annotated[str, typer.Option(help="Task name (`actlab tasks`).")] = "fashion_mnist_mlp",
+    seeds: Annotated[int, typer.Option(min=1, help="Seeds per activation (0..N-1).")] = 5,
+    epochs: Annotated[int | None, typer.Option(min=1, help="Override the task's epochs.")] = None,
+    baseline: Annotated[str | None, typer.Option(help="Default: the first activation.")] = None,
+    db: Annotated[Path, typer.Option(help="SQLite results store.")] = Path("actlab.db"),
+    name: Annotated[str | None, typer.Option(help="Comparison name (default from task).")] = None,
+    import_: Annotated[
+        list[str] | None,
+        typer.Option("--import", help="A .py file or module that registers activations."),
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Task override KEY=VALUE, e.g. --set batch_size=256."),
+    ] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Where datasets are.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Train every (activation, seed) pair, resumably, and compare them with statistics."""
+    from actlab import experiments
+
+    _quiet_tensorflow_retracing_warnings()
+    _check_format(output_format)
+    _import_modules(import_ or [])
+    overrides = _overrides(set_ or [])
+    try:
+        result = experiments.compare(
+            activations,
+            task=task,
+            seeds=seeds,
+            epochs=epochs,
+            baseline=baseline,
+            db=db,
+            name=name,
+            overrides=overrides,
+            data_dir=data_dir,
+            quiet=quiet,
+        )
+    except experiments.ComparisonInterrupted as stop:
+        fail(
+            f"interrupted during {stop}; finished runs are kept in {db}: run the same "
+            "command again to resume",
+            code=130,
+        )
+    except (ValueError, TypeError, OSError, experiments.StoreError) as error:
+        fail(_one_line(error))
+    _print_summary(result, output_format)
+
+
+def _quiet_tensorflow_retracing_warnings() -> None:
+    # Each run builds a new model, so TensorFlow warns that predict() "retraces"; expected here.
+    import logging
+
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+
+
+def _check_format(output_format: str) -> None:
+    if output_format not in OUTPUT_FORMATS:
+        fail(f"--format must be one of {', '.join(OUTPUT_FORMATS)}, got {output_format!r}")
+
+
+def _import_modules(targets: list[str]) -> None:
+    from actlab.experiments.plugins import import_user_module
+
+    for target in targets:
+        try:
+            import_user_module(target)
+        except Exception as error:  # a user module may raise anything
+            fail(f"--import {target}: {_one_line(error)}")
+
+
+def _overrides(assignments: list[str]) -> dict[str, object]:
+    import json
+
+    found: dict[str, object] = {}
+    for item in assignments:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            fail(f"--set takes KEY=VALUE, got {item!r}")
+        try:
+            found[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            found[key.strip()] = value
+    return found
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return " ".join(text.split())
+
+
+def _print_summary(result, output_format: str) -> None:
+    table = result.table()
+    if output_format == "json":
+        typer.echo(table.to_json(orient="records", indent=2))
+        return
+    if output_format == "csv":
+        typer.echo(table.to_csv(index=False), nl=False)
+        return
+    from actlab.experiments.report_table import summary_table
+
+    console.print(summary_table(table, title=f"{result.name}: seeds {result.seeds}"))
+
+
+@app.command()
+def runs(
+    db: Annotated[Path, typer.Option(help="SQLite results store.")] = Path("actlab.db"),
+    name: Annotated[str | None, typer.Option(help="Only this comparison.")] = None,
+) -> None:
+    """What the results store holds: comparisons and their runs."""
+    from actlab.experiments import Store, StoreError
+
+    try:
+        with Store(db, readonly=True) as store:
+            comparisons = store.comparisons()
+            frame = store.runs(name)
+    except (StoreError, OSError) as error:
+        fail(_one_line(error))
+    if frame.empty:
+        console.print(
+            f"{db}: no runs" + (f" in comparison {name!r}" if name else ""),
+            markup=False,
+            highlight=False,
+        )
+        return
+    table = Table(title=Text(f"{db}: {len(comparisons)} comparisons, {len(frame)} runs"))
+    for column in ("comparison", "activation", "seed", "status", "test acc", "s/epoch", "note"):
+        table.add_column(column)
+    for row in frame.itertuples():
+        table.add_row(
+            *map(
+                Text,
+                (
+                    row.comparison,
+                    row.label,
+                    str(row.seed),
+                    row.status,
+                    _num(row.test_accuracy, 4),
+                    _num(row.median_epoch_seconds, 2),
+                    _run_note(row),
+                ),
+            )
+        )
+    console.print(table)
+
+
+def _run_note(row) -> str:
+    import pandas as pd
+
+    if not pd.isna(row.diverged_epoch):
+        return f"diverged at epoch {row.diverged_epoch}"
+    if isinstance(row.error, str) and row.error:
+        return row.error.strip().splitlines()[-1][:80]
+    return ""
+
+
+def _num(value, digits: int) -> str:
+    import pandas as pd
+
+    return "" if pd.isna(value) else f"{value:.{digits}f}"
+
+
+@app.command()
+def export(
+    db: Annotated[Path, typer.Option(help="SQLite results store.")] = Path("actlab.db"),
+    name: Annotated[str | None, typer.Option(help="Only this comparison.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File (default: stdout).")
+    ] = None,
+) -> None:
+    """Per-epoch histories (loss, accuracy, val_loss, val_accuracy, seconds) as CSV or JSON."""
+    from actlab.experiments import Store, StoreError
+
+    if output_format not in ("csv", "json"):
+        fail(f"--format must be csv or json, got {output_format!r}")
+    try:
+        with Store(db, readonly=True) as store:
+            frame = store.epochs(name)
+    except (StoreError, OSError) as error:
+        fail(_one_line(error))
+    columns = [
+        "comparison",
+        "label",
+        "seed",
+        "epoch",
+        "loss",
+        "accuracy",
+        "val_loss",
+        "val_accuracy",
+        "seconds",
+    ]
+    frame = frame[[c for c in columns if c in frame.columns]].rename(
+        columns={"label": "activation"}
+    )
+    text = (
+        frame.to_csv(index=False)
+        if output_format == "csv"
+        else frame.to_json(orient="records", indent=2)
+    )
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot write {output}: {_one_line(error)}")
+    err_console.print(f"wrote {len(frame)} epoch rows to {output}", markup=False, highlight=False)
+
+
+@app.command()
+def reproduce(
+    study: Annotated[str, typer.Argument(help="Seed study, e.g. tanhexp-cifar10.")],
+    dataset: Annotated[str | None, typer.Option(help="fashion_mnist for MNIST studies.")] = None,
+    seeds: Annotated[int, typer.Option(min=1)] = 3,
+    epochs: Annotated[int | None, typer.Option(min=1, help="Override the article's.")] = None,
+    db: Annotated[Path, typer.Option(help="SQLite results store.")] = Path("actlab.db"),
+    data_dir: Annotated[Path | None, typer.Option(help="Where datasets are.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Run a seed article's experiment as written, beside the numbers the article reports."""
+    from actlab import experiments
+    from actlab.experiments import studies
+    from actlab.experiments.report_table import study_table
+
+    _quiet_tensorflow_retracing_warnings()
+    try:
+        chosen = studies.get(study)
+        result = experiments.compare(
+            list(chosen.activations),
+            task=chosen.task_for(dataset),
+            seeds=seeds,
+            epochs=epochs,
+            baseline=chosen.baseline,
+            db=db,
+            data_dir=data_dir,
+            quiet=quiet,
+        )
+    except experiments.ComparisonInterrupted as stop:
+        fail(f"interrupted during {stop}; rerun the same command to resume", code=130)
+    except (ValueError, TypeError, OSError, experiments.StoreError) as error:
+        fail(_one_line(error))
+    console.print(study_table(chosen, result))
+
+
+@app.command("tasks")
+def list_tasks() -> None:
+    """The named tasks: dataset, model and training recipe."""
+    from actlab import tasks
+
+    table = Table(title="actlab tasks")
+    for column in ("task", "dataset", "model", "optimizer", "lr", "batch", "epochs", "source"):
+        table.add_column(column, overflow="fold")
+    for task_name in tasks.names():
+        t = tasks.get(task_name)
+        cells = (t.name, t.dataset, t.model, t.optimizer, f"{t.learning_rate:g}")
+        table.add_row(*map(Text, (*cells, str(t.batch_size), str(t.epochs), t.source)))
+    console.print(table)
 
 
 def main() -> None:

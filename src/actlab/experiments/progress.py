@@ -1,0 +1,50 @@
+"""Progress of a comparison: one bar over runs, one over the epochs of the current run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.progress import Progress as RichProgress
+
+
+class Progress:
+    """Rich progress bars on a terminal; silent with ``quiet`` or when output is not a TTY."""
+
+    def __init__(self, runs: int, epochs: int, *, quiet: bool = False, console=None):
+        self.console = console or Console(stderr=True)
+        self.enabled = not quiet and self.console.is_terminal
+        self._epochs = epochs
+        self._bars = RichProgress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[status]}"), TimeElapsedColumn(), TimeRemainingColumn(),
+            console=self.console, disable=not self.enabled,
+        )  # fmt: skip
+        self._runs = self._bars.add_task("runs", total=runs, status="")
+        self._epoch_bar = self._bars.add_task("epochs", total=epochs, status="")
+
+    def __enter__(self) -> Progress:
+        self._bars.__enter__()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._bars.__exit__(*exc_info)
+
+    def start_run(self, description: str) -> None:
+        self._bars.reset(self._epoch_bar, total=self._epochs, description=description, status="")
+
+    def epoch_done(self, record: dict[str, Any]) -> None:
+        status = "  ".join(f"{k} {record[k]:.4f}" for k in ("loss", "val_accuracy") if k in record)
+        self._bars.update(self._epoch_bar, advance=1, status=status)
+
+    def run_done(self, message: str) -> None:
+        self._bars.update(self._runs, advance=1)
+        if self.enabled:
+            self._bars.console.print(message, highlight=False)

@@ -1,0 +1,111 @@
+"""Rich tables of a comparison's answer, for the terminal."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from rich.table import Table
+from rich.text import Text
+
+VERDICT_STYLE = {"better": "green", "worse": "red", "baseline": "bold"}
+
+
+def summary_table(summary: pd.DataFrame, title: str = "") -> Table:
+    """The statistics of `summarize` as a Rich table (mean ± std, CI, time ratio, verdict)."""
+    table = Table(title=Text(title))
+    table.add_column("activation", no_wrap=True)
+    for column in ("runs", "test accuracy", "95% CI", "test loss", "s/epoch", "time ×",
+                   "Δ acc", "p (Holm)"):  # fmt: skip
+        table.add_column(column, justify="right")
+    table.add_column("verdict")
+    for row in summary.itertuples():
+        cells = (
+            row.activation, _runs(row), _pm(row.accuracy_mean, row.accuracy_std),
+            _interval(row.accuracy_ci95_low, row.accuracy_ci95_high), _num(row.loss_mean, 4),
+            _num(row.median_epoch_seconds, 2), _num(row.time_ratio, 2),
+            _signed(row.diff_to_baseline), _num(row.p_holm, 3),
+        )  # fmt: skip
+        table.add_row(*map(Text, cells), Text(row.verdict, VERDICT_STYLE.get(row.verdict, "")))
+    return table
+
+
+def study_table(study, result) -> Table:
+    """Our numbers beside the seed article's."""
+    summary = result.table()
+    runs = result.runs()
+    table = Table(
+        title=Text(f"{study.name} (seed article {study.seed_article}), {result.name}"),
+        caption=Text(study.note),
+    )
+    for column in (
+        "activation",
+        "runs",
+        "our test accuracy",
+        "our s/epoch",
+        f"article: {study.reported_metric}",
+        "ours, same measure",
+        "verdict",
+    ):
+        table.add_column(column)
+    for row in summary.itertuples():
+        reported = study.reported.get(row.activation)
+        table.add_row(*map(Text, (
+            row.activation, _runs(row), _pm(row.accuracy_mean, row.accuracy_std),
+            _num(row.median_epoch_seconds, 2), "" if reported is None else f"{reported:g}",
+            _ours_same_measure(study, result, runs, row.activation), row.verdict,
+        )))  # fmt: skip
+    return table
+
+
+def _ours_same_measure(study, result, runs: pd.DataFrame, label: str) -> str:
+    def mistakes(run_id: int) -> float:
+        return float(result.mistakes_in_first(run_id, 96))
+
+    def plateau(run_id: int) -> float:
+        history = result.history()
+        return float(history[history["run_id"] == run_id]["val_accuracy"].tail(5).mean())
+
+    mine = runs[(runs["label"] == label) & (runs["status"] == "finished")]
+    if mine.empty:
+        return "—"
+    if study.reported_metric == "mistakes_in_first_96":
+        return _pm(*_mean_std([mistakes(run_id) for run_id in mine["run_id"]]), digits=1)
+    if study.reported_metric == "val_accuracy_plateau":
+        return _pm(*_mean_std([plateau(run_id) for run_id in mine["run_id"]]))
+    return _pm(*_mean_std(mine["test_accuracy"].tolist()))
+
+
+def _mean_std(values: list[float]) -> tuple[float, float]:
+    s = pd.Series(values, dtype=float)
+    return float(s.mean()), float(s.std(ddof=1)) if len(s) > 1 else math.nan
+
+
+def _runs(row) -> str:
+    total = row.runs_finished + row.runs_diverged + row.runs_failed
+    extra = []
+    if row.runs_diverged:
+        extra.append(f"{row.runs_diverged} diverged")
+    if row.runs_failed:
+        extra.append(f"{row.runs_failed} failed")
+    return f"{row.runs_finished}/{total}" + (f" ({', '.join(extra)})" if extra else "")
+
+
+def _pm(mean: float, std: float, digits: int = 4) -> str:
+    if mean is None or math.isnan(mean):
+        return "—"
+    if std is None or math.isnan(std):
+        return f"{mean:.{digits}f}"
+    return f"{mean:.{digits}f} ± {std:.{digits}f}"
+
+
+def _interval(low: float, high: float) -> str:
+    return "—" if math.isnan(low) else f"[{low:.4f}, {high:.4f}]"
+
+
+def _num(value: float, digits: int) -> str:
+    return "—" if value is None or math.isnan(value) else f"{value:.{digits}f}"
+
+
+def _signed(value: float) -> str:
+    return "—" if value is None or math.isnan(value) else f"{value:+.4f}"

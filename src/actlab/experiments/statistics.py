@@ -1,0 +1,275 @@
+"""The answer of a comparison: per-activation accuracy, loss and time against a baseline.
+
+Rules that shape the numbers:
+
+* Only runs with status 'finished' enter means, spreads, times and tests; 'diverged' and
+  'failed' runs are counted (``runs_diverged``, ``runs_failed``); other statuses ('running',
+  'interrupted') are ignored. A finished run without a finite accuracy (or loss) is left out
+  of that metric's sample.
+* ``accuracy_std`` is the sample standard deviation (ddof=1), ``accuracy_sem`` = std/sqrt(n),
+  and ``accuracy_ci95_low``/``_high`` the 95% t-interval of the mean, whatever ``alpha`` is
+  (``alpha`` only decides verdicts). With one finished run these are NaN.
+* ``p_value`` is Welch's t-test (scipy.stats.ttest_ind, equal_var=False) of accuracies
+  against the baseline's, ``p_holm`` the Holm step-down adjustment over the activations that
+  could be tested, and the verdict compares ``p_holm`` with ``alpha``.
+* Zero variance: when both samples are constant, Welch's statistic is 0/0 or x/0; equal
+  constants give p = 1 ('no significant difference'), different constants p = 0 (every run of
+  one beat every run of the other). Floating-point noise (1e-9 relative) counts as equal.
+* A test needs two finished runs on each side: with a single seed on either side the verdict
+  is 'no test possible (1 seed)', with more seeds but fewer than two finished runs it is
+  'no test possible (n<2)'; their p-values are NaN and not counted by Holm.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+SUMMARY_COLUMNS = (
+    "activation",
+    "runs_finished",
+    "runs_diverged",
+    "runs_failed",
+    "accuracy_mean",
+    "accuracy_std",
+    "accuracy_sem",
+    "accuracy_ci95_low",
+    "accuracy_ci95_high",
+    "loss_mean",
+    "loss_std",
+    "median_epoch_seconds",
+    "time_ratio",
+    "diff_to_baseline",
+    "p_value",
+    "p_holm",
+    "verdict",
+)
+REQUIRED_COLUMNS = ("activation", "status", "test_accuracy", "test_loss", "median_epoch_seconds")
+
+BASELINE = "baseline"
+BETTER = "better"
+WORSE = "worse"
+NO_DIFFERENCE = "no significant difference"
+ONE_SEED = "no test possible (1 seed)"
+TOO_FEW_RUNS = "no test possible (n<2)"
+
+_CONSTANT_RTOL = 1e-9
+
+
+@dataclass(frozen=True)
+class _Group:
+    """The runs of one activation, reduced to what the summary needs."""
+
+    name: str
+    seeds: int
+    finished: int
+    diverged: int
+    failed: int
+    accuracy: np.ndarray
+    loss: np.ndarray
+    epoch_seconds: np.ndarray
+
+
+def summarize(
+    runs: pd.DataFrame,
+    baseline: str,
+    alpha: float = 0.05,
+    order: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """One row per activation of `runs` (one row per run), compared with `baseline`.
+
+    Rows: the baseline first, then the activations named in `order`, then the rest by
+    decreasing mean accuracy (activations without a mean last, ties by name). Columns are
+    SUMMARY_COLUMNS; see the module docstring for the rules.
+    """
+    _check_columns(runs)
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1, not {alpha}")
+    groups = {group.name: group for group in _groups(runs)}
+    if baseline not in groups:
+        known = ", ".join(sorted(groups)) or "none"
+        raise ValueError(f"baseline {baseline!r} has no runs (activations: {known})")
+    rows = {name: _describe(group, groups[baseline]) for name, group in groups.items()}
+    _add_holm(rows, baseline)
+    for name, row in rows.items():
+        row["verdict"] = _verdict(row, is_baseline=name == baseline, alpha=alpha)
+    names = _row_order(rows, baseline, order)
+    return pd.DataFrame([rows[name] for name in names], columns=list(SUMMARY_COLUMNS))
+
+
+def holm_adjust(p_values: Sequence[float]) -> np.ndarray:
+    """Holm step-down adjusted p-values, in input order; NaN entries stay NaN, not counted.
+
+    The i-th smallest of m p-values becomes max over j <= i of min(1, (m - j) p_(j)),
+    j from 0, which keeps the adjusted values in the order of the raw ones.
+    """
+    p = np.asarray(p_values, dtype=float)
+    adjusted = np.full(p.shape, np.nan)
+    tested = np.flatnonzero(~np.isnan(p))
+    m = len(tested)
+    running_max = 0.0
+    for rank, index in enumerate(tested[np.argsort(p[tested], kind="stable")]):
+        running_max = max(running_max, min(1.0, (m - rank) * p[index]))
+        adjusted[index] = running_max
+    return adjusted
+
+
+def welch_p_value(sample: np.ndarray, reference: np.ndarray) -> float:
+    """Two-sided p-value of Welch's t-test; constant samples as in the module docstring."""
+    sample, reference = np.asarray(sample, float), np.asarray(reference, float)
+    if _is_constant(sample) and _is_constant(reference):
+        same = math.isclose(sample[0], reference[0], rel_tol=_CONSTANT_RTOL, abs_tol=1e-12)
+        return 1.0 if same else 0.0
+    with warnings.catch_warnings():
+        # "catastrophic cancellation" warnings for nearly constant data: the p-value is
+        # still the right limit, and the constant case is handled above.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return float(stats.ttest_ind(sample, reference, equal_var=False).pvalue)
+
+
+def mean_interval(sample: np.ndarray, confidence: float = 0.95) -> tuple[float, float]:
+    """The t-distribution confidence interval of the mean of `sample` (NaN if n < 2)."""
+    n = len(sample)
+    if n < 2:
+        return math.nan, math.nan
+    mean = float(np.mean(sample))
+    half_width = stats.t.ppf((1 + confidence) / 2, n - 1) * _sem(sample)
+    return mean - half_width, mean + half_width
+
+
+def _check_columns(runs: pd.DataFrame) -> None:
+    missing = [column for column in REQUIRED_COLUMNS if column not in runs.columns]
+    if missing:
+        raise ValueError(f"runs lacks column(s) {missing}; it needs {list(REQUIRED_COLUMNS)}")
+
+
+def _groups(runs: pd.DataFrame) -> list[_Group]:
+    return [_group(str(name), frame) for name, frame in runs.groupby("activation", sort=False)]
+
+
+def _group(name: str, frame: pd.DataFrame) -> _Group:
+    finished = frame[frame["status"] == "finished"]
+    seeds = frame["seed"].nunique() if "seed" in frame.columns else len(frame)
+    return _Group(
+        name=name,
+        seeds=int(seeds),
+        finished=len(finished),
+        diverged=int((frame["status"] == "diverged").sum()),
+        failed=int((frame["status"] == "failed").sum()),
+        accuracy=_finite(finished["test_accuracy"]),
+        loss=_finite(finished["test_loss"]),
+        epoch_seconds=_finite(finished["median_epoch_seconds"]),
+    )
+
+
+def _describe(group: _Group, baseline: _Group) -> dict[str, object]:
+    low, high = mean_interval(group.accuracy)
+    seconds = _median(group.epoch_seconds)
+    accuracy_mean = _mean(group.accuracy)
+    return {
+        "activation": group.name,
+        "runs_finished": group.finished,
+        "runs_diverged": group.diverged,
+        "runs_failed": group.failed,
+        "accuracy_mean": accuracy_mean,
+        "accuracy_std": _std(group.accuracy),
+        "accuracy_sem": _sem(group.accuracy),
+        "accuracy_ci95_low": low,
+        "accuracy_ci95_high": high,
+        "loss_mean": _mean(group.loss),
+        "loss_std": _std(group.loss),
+        "median_epoch_seconds": seconds,
+        "time_ratio": _ratio(seconds, _median(baseline.epoch_seconds)),
+        "diff_to_baseline": accuracy_mean - _mean(baseline.accuracy),
+        "p_value": math.nan if group is baseline else _p_value(group, baseline),
+        "why_no_test": None if group is baseline else _why_no_test(group, baseline),
+    }
+
+
+def _why_no_test(group: _Group, baseline: _Group) -> str | None:
+    if min(group.seeds, baseline.seeds) <= 1:
+        return ONE_SEED
+    if min(len(group.accuracy), len(baseline.accuracy)) < 2:
+        return TOO_FEW_RUNS
+    return None
+
+
+def _p_value(group: _Group, baseline: _Group) -> float:
+    if _why_no_test(group, baseline) is not None:
+        return math.nan
+    return welch_p_value(group.accuracy, baseline.accuracy)
+
+
+def _add_holm(rows: dict[str, dict[str, object]], baseline: str) -> None:
+    others = [name for name in rows if name != baseline]
+    adjusted = holm_adjust([rows[name]["p_value"] for name in others])
+    rows[baseline]["p_holm"] = math.nan
+    for name, p in zip(others, adjusted, strict=True):
+        rows[name]["p_holm"] = float(p)
+
+
+def _verdict(row: dict[str, object], *, is_baseline: bool, alpha: float) -> str:
+    reason = row.pop("why_no_test")
+    if is_baseline:
+        return BASELINE
+    if reason is not None:
+        return reason
+    if row["p_holm"] < alpha:
+        return BETTER if row["diff_to_baseline"] > 0 else WORSE
+    return NO_DIFFERENCE
+
+
+def _row_order(
+    rows: dict[str, dict[str, object]], baseline: str, order: Sequence[str] | None
+) -> list[str]:
+    named = [name for name in (order or ()) if name != baseline]
+    unknown = [name for name in named if name not in rows]
+    if unknown:
+        raise ValueError(f"order names activations without runs: {unknown}")
+    if len(set(named)) != len(named):
+        raise ValueError("order names an activation twice")
+    rest = [name for name in rows if name != baseline and name not in named]
+    rest.sort(key=lambda name: _by_mean_accuracy(rows[name]))
+    return [baseline, *named, *rest]
+
+
+def _by_mean_accuracy(row: dict[str, object]) -> tuple[bool, float, str]:
+    mean = row["accuracy_mean"]
+    return (math.isnan(mean), -mean if not math.isnan(mean) else 0.0, row["activation"])
+
+
+def _finite(column: pd.Series) -> np.ndarray:
+    values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+    return values[np.isfinite(values)]
+
+
+def _is_constant(sample: np.ndarray) -> bool:
+    return len(sample) > 0 and bool(np.allclose(sample, sample[0], rtol=_CONSTANT_RTOL, atol=1e-12))
+
+
+def _mean(sample: np.ndarray) -> float:
+    return float(np.mean(sample)) if len(sample) else math.nan
+
+
+def _std(sample: np.ndarray) -> float:
+    return float(np.std(sample, ddof=1)) if len(sample) > 1 else math.nan
+
+
+def _sem(sample: np.ndarray) -> float:
+    return _std(sample) / math.sqrt(len(sample)) if len(sample) > 1 else math.nan
+
+
+def _median(sample: np.ndarray) -> float:
+    return float(np.median(sample)) if len(sample) else math.nan
+
+
+def _ratio(value: float, reference: float) -> float:
+    if math.isnan(value) or math.isnan(reference) or reference == 0:
+        return math.nan
+    return value / reference

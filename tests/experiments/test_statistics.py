@@ -1,0 +1,235 @@
+"""summarize() against SciPy and hand computations on known samples."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from actlab.experiments.statistics import (
+    BASELINE,
+    BETTER,
+    NO_DIFFERENCE,
+    ONE_SEED,
+    SUMMARY_COLUMNS,
+    TOO_FEW_RUNS,
+    WORSE,
+    holm_adjust,
+    summarize,
+    welch_p_value,
+)
+from actlab.experiments.store import Store
+
+ACCURACIES = {
+    "relu": [0.900, 0.920, 0.910, 0.930, 0.890],
+    "gelu": [0.930, 0.940, 0.950, 0.920, 0.960],
+    "tanh": [0.850, 0.860, 0.840, 0.880, 0.870],
+    "swish": [0.905, 0.915, 0.895, 0.925, 0.900],
+}
+LOSSES = {name: [1.0 - a for a in values] for name, values in ACCURACIES.items()}
+EPOCH_SECONDS = {"relu": 2.0, "gelu": 3.0, "tanh": 2.5, "swish": 4.0}
+
+
+def run_rows(name: str, accuracies, status: str = "finished", first_seed: int = 0) -> list[dict]:
+    return [
+        {
+            "activation": name,
+            "seed": first_seed + seed,
+            "status": status,
+            "test_accuracy": accuracy,
+            "test_loss": 1.0 - accuracy if accuracy is not None else None,
+            "median_epoch_seconds": EPOCH_SECONDS.get(name, 1.0) + 0.01 * seed,
+        }
+        for seed, accuracy in enumerate(accuracies)
+    ]
+
+
+def known_runs() -> pd.DataFrame:
+    rows = [row for name, values in ACCURACIES.items() for row in run_rows(name, values)]
+    return pd.DataFrame(rows)
+
+
+def welch_by_hand(a, b) -> float:
+    """Welch's t and Welch-Satterthwaite degrees of freedom, written out."""
+    a, b = np.asarray(a), np.asarray(b)
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    t = (a.mean() - b.mean()) / math.sqrt(va + vb)
+    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    return 2 * stats.t.sf(abs(t), df)
+
+
+def test_columns_are_exactly_the_documented_ones() -> None:
+    table = summarize(known_runs(), baseline="relu")
+    assert tuple(table.columns) == SUMMARY_COLUMNS
+    assert not any(column.endswith("_2std") or column == "std" for column in table.columns)
+
+
+def test_means_spreads_and_intervals_match_hand_computation() -> None:
+    table = summarize(known_runs(), baseline="relu").set_index("activation")
+    for name, values in ACCURACIES.items():
+        n = len(values)
+        mean = sum(values) / n
+        std = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+        half_width = stats.t.ppf(0.975, n - 1) * std / math.sqrt(n)
+        row = table.loc[name]
+        assert row.runs_finished == n and row.runs_diverged == 0 and row.runs_failed == 0
+        assert row.accuracy_mean == pytest.approx(mean, rel=1e-12)
+        assert row.accuracy_std == pytest.approx(std, rel=1e-12)
+        assert row.accuracy_sem == pytest.approx(std / math.sqrt(n), rel=1e-12)
+        assert row.accuracy_ci95_low == pytest.approx(mean - half_width, rel=1e-12)
+        assert row.accuracy_ci95_high == pytest.approx(mean + half_width, rel=1e-12)
+        assert row.loss_mean == pytest.approx(np.mean(LOSSES[name]), rel=1e-12)
+        assert row.loss_std == pytest.approx(np.std(LOSSES[name], ddof=1), rel=1e-12)
+        assert row.median_epoch_seconds == pytest.approx(EPOCH_SECONDS[name] + 0.02)
+        assert row.time_ratio == pytest.approx((EPOCH_SECONDS[name] + 0.02) / 2.02)
+        assert row.diff_to_baseline == pytest.approx(mean - np.mean(ACCURACIES["relu"]))
+
+
+def test_p_values_are_welch_and_holm_adjusted() -> None:
+    table = summarize(known_runs(), baseline="relu").set_index("activation")
+    others = ["gelu", "tanh", "swish"]
+    raw = {}
+    for name in others:
+        scipy_p = stats.ttest_ind(ACCURACIES[name], ACCURACIES["relu"], equal_var=False).pvalue
+        assert welch_by_hand(ACCURACIES[name], ACCURACIES["relu"]) == pytest.approx(scipy_p)
+        assert table.loc[name, "p_value"] == pytest.approx(scipy_p, rel=1e-12)
+        raw[name] = scipy_p
+    # Holm by hand: smallest p times 3, next times 2, largest times 1, kept non-decreasing.
+    first, second, third = sorted(others, key=raw.get)
+    expected = {first: 3 * raw[first]}
+    expected[second] = max(expected[first], 2 * raw[second])
+    expected[third] = min(1.0, max(expected[second], raw[third]))
+    for name in others:
+        assert table.loc[name, "p_holm"] == pytest.approx(expected[name], rel=1e-12)
+    assert math.isnan(table.loc["relu", "p_value"]) and math.isnan(table.loc["relu", "p_holm"])
+
+
+def test_verdicts_and_order() -> None:
+    table = summarize(known_runs(), baseline="relu")
+    assert table["activation"].tolist() == ["relu", "gelu", "swish", "tanh"]  # by mean accuracy
+    verdicts = dict(zip(table["activation"], table["verdict"], strict=True))
+    assert verdicts == {"relu": BASELINE, "gelu": BETTER, "tanh": WORSE, "swish": NO_DIFFERENCE}
+    ordered = summarize(known_runs(), baseline="relu", order=["tanh", "relu", "gelu"])
+    assert ordered["activation"].tolist() == ["relu", "tanh", "gelu", "swish"]
+
+
+def test_alpha_decides_the_verdict_but_not_the_interval() -> None:
+    strict = summarize(known_runs(), baseline="relu", alpha=1e-12).set_index("activation")
+    loose = summarize(known_runs(), baseline="relu").set_index("activation")
+    assert strict.loc["gelu", "verdict"] == NO_DIFFERENCE
+    assert strict.loc["gelu", "accuracy_ci95_low"] == loose.loc["gelu", "accuracy_ci95_low"]
+
+
+def test_holm_hand_example() -> None:
+    np.testing.assert_allclose(holm_adjust([0.01, 0.04, 0.03]), [0.03, 0.06, 0.06])
+    # monotonicity: 2 * 0.012 = 0.024 is raised to the 0.03 before it
+    np.testing.assert_allclose(holm_adjust([0.012, 0.01, 0.5]), [0.03, 0.03, 0.5])
+    np.testing.assert_allclose(holm_adjust([0.6, 0.7]), [1.0, 1.0])  # capped at 1
+    np.testing.assert_allclose(holm_adjust([0.01, np.nan, 0.04]), [0.02, np.nan, 0.04])
+    assert holm_adjust([]).shape == (0,)
+
+
+def test_one_seed_gives_no_test() -> None:
+    runs = pd.DataFrame(run_rows("relu", [0.9]) + run_rows("gelu", [0.95]))
+    table = summarize(runs, baseline="relu").set_index("activation")
+    assert table.loc["gelu", "verdict"] == ONE_SEED
+    assert table.loc["gelu", "runs_finished"] == 1
+    assert table.loc["gelu", "accuracy_mean"] == 0.95
+    assert table.loc["gelu", "diff_to_baseline"] == pytest.approx(0.05)
+    for column in ("accuracy_std", "accuracy_sem", "accuracy_ci95_low", "p_value", "p_holm"):
+        assert math.isnan(table.loc["gelu", column])
+
+
+def test_one_seed_on_the_baseline_side_gives_no_test() -> None:
+    runs = pd.DataFrame(run_rows("relu", [0.9]) + run_rows("gelu", [0.95, 0.96, 0.94]))
+    assert summarize(runs, baseline="relu").loc[1, "verdict"] == ONE_SEED
+
+
+def test_failed_and_diverged_runs_are_counted_but_not_averaged() -> None:
+    runs = pd.DataFrame(
+        run_rows("relu", [0.90, 0.92, 0.91])
+        + run_rows("elu", [0.80, 0.82])
+        + run_rows("elu", [None], status="diverged", first_seed=2)
+        + run_rows("elu", [0.10], status="failed", first_seed=3)  # a partial value, ignored
+        + run_rows("elu", [0.99], status="running", first_seed=4)  # not counted at all
+    )
+    row = summarize(runs, baseline="relu").set_index("activation").loc["elu"]
+    assert (row.runs_finished, row.runs_diverged, row.runs_failed) == (2, 1, 1)
+    assert row.accuracy_mean == pytest.approx(0.81)
+    assert row.p_value == pytest.approx(
+        stats.ttest_ind([0.80, 0.82], [0.90, 0.92, 0.91], equal_var=False).pvalue
+    )
+
+
+def test_fewer_than_two_finished_runs_gives_no_test() -> None:
+    runs = pd.DataFrame(
+        run_rows("relu", [0.90, 0.92, 0.91])
+        + run_rows("elu", [0.80])
+        + run_rows("elu", [None, None], status="diverged", first_seed=1)
+    )
+    row = summarize(runs, baseline="relu").set_index("activation").loc["elu"]
+    assert row.verdict == TOO_FEW_RUNS and math.isnan(row.p_value)
+
+
+def test_activation_with_no_finished_run() -> None:
+    runs = pd.DataFrame(
+        run_rows("relu", [0.90, 0.92, 0.91]) + run_rows("elu", [None] * 3, status="diverged")
+    )
+    table = summarize(runs, baseline="relu")
+    assert table["activation"].tolist() == ["relu", "elu"]
+    row = table.set_index("activation").loc["elu"]
+    assert row.verdict == TOO_FEW_RUNS and row.runs_diverged == 3
+    assert math.isnan(row.accuracy_mean) and math.isnan(row.time_ratio)
+
+
+@pytest.mark.filterwarnings("ignore:Precision loss:RuntimeWarning")  # the test's own SciPy call
+def test_zero_variance_samples() -> None:
+    runs = pd.DataFrame(
+        run_rows("relu", [1.0, 1.0, 1.0])
+        + run_rows("gelu", [1.0, 1.0, 1.0])  # identical: p = 1
+        + run_rows("tanh", [0.75, 0.75, 0.75])  # constant but lower: p = 0
+        + run_rows("elu", [0.5, 1.0, 1.0])  # one constant side: ordinary Welch test
+    )
+    table = summarize(runs, baseline="relu").set_index("activation")
+    assert table.loc["gelu", "p_value"] == 1.0 and table.loc["gelu", "verdict"] == NO_DIFFERENCE
+    assert table.loc["gelu", "accuracy_std"] == 0.0
+    assert table.loc["tanh", "p_value"] == 0.0 and table.loc["tanh", "verdict"] == WORSE
+    expected = stats.ttest_ind([0.5, 1.0, 1.0], [1.0, 1.0, 1.0], equal_var=False).pvalue
+    assert table.loc["elu", "p_value"] == pytest.approx(expected)
+
+
+def test_floating_point_noise_is_not_a_difference() -> None:
+    assert welch_p_value(np.array([0.1 + 0.2] * 3), np.array([0.3] * 3)) == 1.0
+
+
+def test_bad_input_is_refused() -> None:
+    with pytest.raises(ValueError, match="baseline 'selu'"):
+        summarize(known_runs(), baseline="selu")
+    with pytest.raises(ValueError, match="test_loss"):
+        summarize(known_runs().drop(columns=["test_loss"]), baseline="relu")
+    with pytest.raises(ValueError, match="without runs"):
+        summarize(known_runs(), baseline="relu", order=["mish"])
+
+
+def test_summarize_reads_the_store_frame(tmp_path) -> None:
+    with Store(tmp_path / "results.db") as store:
+        cid = store.create_comparison("cmp", "xor")
+        for name in ("relu", "gelu"):
+            for seed, accuracy in enumerate(ACCURACIES[name]):
+                run_id = store.start_run(cid, name, {}, seed)
+                store.finish_run(
+                    run_id,
+                    epochs=[{"epoch": 1, "loss": 0.5, "seconds": EPOCH_SECONDS[name]}],
+                    test_loss=1 - accuracy,
+                    test_accuracy=accuracy,
+                )
+        run_id = store.start_run(cid, "gelu", {}, 99)
+        store.mark_run(run_id, "diverged", diverged_epoch=1)
+        runs = store.runs(cid)
+    table = summarize(runs, baseline="relu").set_index("activation")
+    assert table.loc["gelu", "runs_diverged"] == 1
+    assert table.loc["gelu", "time_ratio"] == pytest.approx(1.5)
+    assert table.loc["gelu", "verdict"] == BETTER
