@@ -95,6 +95,36 @@ def test_model_with_catalog_activations_loads_in_a_fresh_process(tmp_path):
     np.testing.assert_array_equal(np.load(tmp_path / "y.npy"), expected)
 
 
+LAYER_NAMES = [n for n in activations.names() if activations.spec(n).kind == "layer"]
+
+
+def _conv_model_with_every_layer_entry() -> keras.Model:
+    """A small CNN with each learnable entry after its own convolution."""
+    inputs = keras.Input((6, 6, 4))
+    x = inputs
+    for name in LAYER_NAMES:
+        x = keras.layers.Conv2D(4, 3, padding="same")(x)
+        x = activations.layer(name)(x)
+        x = keras.layers.BatchNormalization()(x)
+    return keras.Model(inputs, keras.layers.GlobalAveragePooling2D()(x))
+
+
+def test_model_with_every_layer_entry_loads_in_a_fresh_process(tmp_path):
+    model = _conv_model_with_every_layer_entry()
+    x = np.random.default_rng(1).normal(size=(3, 6, 6, 4)).astype("float32")
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, np.ones((3, 4), "float32"), epochs=2, verbose=0)  # move weights off init
+    expected = model.predict(x, verbose=0)
+    model.save(tmp_path / "layers.keras")
+    np.save(tmp_path / "x.npy", x)
+    subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(SCRIPT), str(tmp_path / "layers.keras"),
+         str(tmp_path / "x.npy"), str(tmp_path / "y.npy")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    np.testing.assert_allclose(np.load(tmp_path / "y.npy"), expected, rtol=1e-6, atol=1e-6)
+
+
 def test_keras_defined_name_saved_as_ours_loads_as_ours(tmp_path):
     # Our exact hard_sigmoid must not come back as Keras' hard_sigmoid after a round trip.
     inputs = keras.Input((1,))

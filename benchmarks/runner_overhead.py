@@ -1,0 +1,98 @@
+"""Overhead of `actlab compare` over a hand-written Keras `model.fit`, same model and data.
+
+Both sides train the task's model with the same seed in the same process, alternating
+(plain, actlab, plain, actlab, ...) so that warm-up and machine noise hit both alike. Reported:
+median epoch time (the goal: actlab within 5% of plain Keras) and wall time per run (actlab
+also evaluates, saves the model and commits to SQLite).
+
+    python benchmarks/runner_overhead.py --task fashion_mnist_mlp --epochs 5 --repeats 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import keras
+
+import actlab
+from actlab import tasks
+from actlab.experiments import environment
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """What a user writes to time epochs by hand."""
+
+    def __init__(self):
+        super().__init__()
+        self.seconds: list[float] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
+
+
+def plain_keras(task, data, activation: str, seed: int) -> tuple[float, float]:
+    """(median epoch seconds, run wall seconds) of the naive script."""
+    x_train, y_train, x_test, y_test = data
+    started = time.perf_counter()
+    keras.utils.set_random_seed(seed)
+    model = task.build_model(activation)
+    timer = EpochTimer()
+    model.fit(x_train, y_train, batch_size=task.batch_size, epochs=task.epochs,
+              validation_data=(x_test, y_test), callbacks=[timer], verbose=0)  # fmt: skip
+    model.evaluate(x_test, y_test, verbose=0)
+    return statistics.median(timer.seconds), time.perf_counter() - started
+
+
+def with_actlab(task_name, epochs, activation: str, seed: int, db: Path) -> tuple[float, float]:
+    started = time.perf_counter()
+    result = actlab.compare([activation], task=task_name, seeds=[seed], epochs=epochs, db=db,
+                            quiet=True)  # fmt: skip
+    wall = time.perf_counter() - started
+    return float(result.runs()["median_epoch_seconds"].iloc[0]), wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--task", default="fashion_mnist_mlp")
+    parser.add_argument("--activation", default="relu")
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    task = tasks.get(args.task, epochs=args.epochs)
+    data = task.load_data()
+    plain, ours = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        for seed in range(args.repeats):
+            plain.append(plain_keras(task, data, args.activation, seed))
+            ours.append(with_actlab(args.task, args.epochs, args.activation, seed,
+                                    Path(folder) / "bench.db"))  # fmt: skip
+    report(args, plain, ours)
+
+
+def report(args, plain, ours) -> None:
+    env = environment.describe()
+    plain_epoch = statistics.median(p[0] for p in plain)
+    our_epoch = statistics.median(o[0] for o in ours)
+    plain_wall = statistics.median(p[1] for p in plain)
+    our_wall = statistics.median(o[1] for o in ours)
+    print(f"machine: {env['machine']['processor']}, {env['machine']['cpus']} CPUs, "
+          f"{env['machine']['platform']}")  # fmt: skip
+    print(f"backend: {env['backend']} {env['versions'][env['backend']]}, "
+          f"keras {env['versions']['keras']}")  # fmt: skip
+    print(f"task {args.task}, activation {args.activation}, {args.epochs} epochs, "
+          f"{args.repeats} runs each side, alternating")  # fmt: skip
+    print(f"median epoch seconds: plain keras {plain_epoch:.4f}, actlab {our_epoch:.4f}, "
+          f"overhead {100 * (our_epoch / plain_epoch - 1):+.1f}% (goal <= 5%)")  # fmt: skip
+    print(f"wall seconds per run: plain keras {plain_wall:.2f}, actlab {our_wall:.2f} "
+          "(actlab also saves the model, the test predictions and commits to SQLite)")
+
+
+if __name__ == "__main__":
+    main()
