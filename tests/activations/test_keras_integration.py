@@ -30,6 +30,9 @@ FUNCTION_NAMES = [n for n in activations.names() if activations.spec(n).kind == 
 def test_every_function_name_and_alias_works_as_a_keras_string(name):
     entry = activations.spec(name)
     for key in (name, *entry.aliases):
+        if entry.changes_shape:  # as strings Keras would declare the wrong output width
+            assert key not in keras_table.added()
+            continue
         if keras_table.keras_defines(key):
             assert keras.activations.get(key) is not entry.fn  # Keras keeps its meaning
             continue

@@ -33,7 +33,7 @@ def erfc(x):
     Unlike ``1 - erf(x)`` it keeps full relative precision in the far right tail, which GELU
     and the normal CDF need for large negative inputs.
     """
-    z = ops.abs(x)
+    z = ops.where(x >= 0, x, -x)  # not abs(): its gradient at 0 is 0 on TensorFlow and torch
     t = 1.0 / (1.0 + 0.5 * z)
     poly = _ERFC_COEFFS[-1]
     for c in reversed(_ERFC_COEFFS[:-1]):
@@ -48,5 +48,19 @@ def normal_cdf(x):
 
 
 def softplus(x):
-    """log(1 + e^x), exact for large |x| on every backend."""
-    return ops.logaddexp(x, ops.zeros_like(x))
+    """log(1 + e^x), exact for large |x|, with the right gradient at 0 on every backend.
+
+    (Keras' TensorFlow ``logaddexp`` has gradient 1 instead of 1/2 at x = 0.)
+    """
+    return ops.softplus(x)
+
+
+def hypot(x, c: float):
+    """``sqrt(x^2 + c^2)`` for a constant ``c > 0``, without overflow for any finite x.
+
+    Scaling by ``m = max(|x|, c)`` keeps the squares <= 1; the result does not depend on m, so
+    the gradient is exact even where the max switches sides.
+    """
+    m = ops.maximum(ops.abs(x), c)
+    return m * ops.sqrt(ops.square(x / m) + ops.square(c / m))
+

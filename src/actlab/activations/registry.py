@@ -162,9 +162,9 @@ def register(
             keras.saving.register_keras_serializable(KERAS_PACKAGE, target.__name__)(target)
             return target
         keras.saving.register_keras_serializable(KERAS_PACKAGE, entry_name)(fn)
-        keras_table.add(entry_name, fn)
-        for alias in entry_aliases:
-            keras_table.add(alias, fn)
+        if not changes_shape:  # Dense(..., activation=) would declare the wrong output width
+            for key in (entry_name, *entry_aliases):
+                keras_table.add(key, fn)
         return fn
 
     return decorate(obj) if obj is not None else decorate
@@ -270,13 +270,19 @@ class CatalogActivation(keras.layers.Layer):
         self.activation = resolve(activation)
         self.params = spec(self.activation).validate_params(params or {})
         self._fn = spec(self.activation).fn
-        self._takes_training = "training" in inspect.signature(self._fn).parameters
+        arguments = inspect.signature(self._fn).parameters
+        self._takes_training = "training" in arguments
+        # Stochastic entries (rrelu) draw from a generator the layer owns: traceable on JAX.
+        self.seed_generator = keras.random.SeedGenerator() if "seed" in arguments else None
         self.supports_masking = not spec(self.activation).changes_shape
 
     def call(self, inputs, training=None):
+        extra = {}
         if self._takes_training:
-            return self._fn(inputs, training=bool(training), **self.params)
-        return self._fn(inputs, **self.params)
+            extra["training"] = bool(training)
+        if self.seed_generator is not None:
+            extra["seed"] = self.seed_generator
+        return self._fn(inputs, **extra, **self.params)
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "activation": self.activation, "params": self.params}

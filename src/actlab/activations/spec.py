@@ -75,7 +75,7 @@ class Param:
                 f"{owner}: parameter {self.name!r} must be a real number in "
                 f"{self.range_text}, got {type(value).__name__} {value!r}"
             )
-        if self.integer and int(value) != value:
+        if self.integer and (not math.isfinite(value) or int(value) != value):
             raise ValueError(f"{owner}: parameter {self.name!r} must be an integer, got {value!r}")
         value = int(value) if self.integer else float(value)
         if not math.isfinite(value) or not self._inside(value):
