@@ -168,3 +168,25 @@ def test_get_with_params_is_a_bound_activation_with_its_config():
         np.testing.assert_allclose(y, [6.0])
     finally:
         registry._SPECS.pop("scaled_for_test")
+
+
+def test_unregister_removes_a_user_entry_everywhere(scratch_names):
+    @activations.register(name="my_temporary", aliases=("my_temp",), formula="x")
+    def my_temporary(x):
+        """Identity, briefly."""
+        return x
+
+    assert keras.activations.get("my_temp") is activations.get("my_temporary")
+    activations.unregister("my_temp")
+    assert "my_temporary" not in activations.names()
+    with pytest.raises(UnknownActivationError):
+        activations.get("my_temp")
+    with pytest.raises(ValueError, match="Could not interpret"):
+        keras.activations.get("my_temporary")
+    with pytest.raises(ValueError, match="only user entries"):
+        activations.unregister("relu")
+
+
+def test_layer_takes_the_keras_layer_name_as_a_keyword():
+    lay = activations.layer("elu", alpha=0.5, name="first_elu")
+    assert lay.name == "first_elu" and lay.params == {"alpha": 0.5}

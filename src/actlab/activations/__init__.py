@@ -29,6 +29,7 @@ from actlab.activations.registry import (
     resolve,
     spec,
     specs,
+    unregister,
 )
 from actlab.activations.spec import PROPERTIES, ActivationSpec, Param, Reference
 
@@ -48,4 +49,5 @@ __all__ = [
     "resolve",
     "spec",
     "specs",
+    "unregister",
 ]

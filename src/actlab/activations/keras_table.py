@@ -28,6 +28,13 @@ def add(name: str, fn: Callable) -> bool:
     return True
 
 
+def remove(name: str) -> None:
+    """Undo `add` (names Keras defines are never touched)."""
+    if name in _added:
+        del _TABLE[name]
+        _added.discard(name)
+
+
 def added() -> frozenset[str]:
     """Names actlab has put into Keras' table."""
     return frozenset(_added)

@@ -74,7 +74,7 @@ def resolve(name: str) -> str:
     )
 
 
-def get(name: str, **params: Any) -> Callable:
+def get(name: str, /, **params: Any) -> Callable:
     """A callable ``f(x) -> y`` on backend tensors for a function-form entry.
 
     Without parameters this is the catalog function itself; with parameters it is a
@@ -92,14 +92,30 @@ def get(name: str, **params: Any) -> Callable:
     return BoundActivation(entry.name, **checked)
 
 
-def layer(name: str, **params: Any) -> keras.layers.Layer:
-    """A fresh `keras.layers.Layer` for any entry (learnable entries are layer-only)."""
+def layer(activation: str, /, **params: Any) -> keras.layers.Layer:
+    """A fresh `keras.layers.Layer` for any entry (learnable entries are layer-only).
+
+    Keyword arguments are the entry's parameters, plus the Keras layer's own ``name`` and
+    ``dtype``.
+    """
+    name = activation
     entry = spec(name)
     if entry.kind == "layer":
         entry.validate_params({k: v for k, v in params.items() if _is_param(entry, k)})
         return entry.layer_class(**params)
     layer_kwargs = {k: params.pop(k) for k in ("name", "dtype") if k in params}
     return CatalogActivation(entry.name, params=params, **layer_kwargs)
+
+
+def unregister(name: str) -> None:
+    """Remove a user's entry (and its aliases) from the catalog and from Keras' strings."""
+    entry = spec(name)
+    if entry.builtin:
+        raise ValueError(f"{entry.name!r} is a catalog entry; only user entries can be removed")
+    del _SPECS[entry.name]
+    for key in (entry.name, *entry.aliases):
+        _ALIASES.pop(key, None)
+        keras_table.remove(key)
 
 
 def _is_param(entry: ActivationSpec, key: str) -> bool:
@@ -274,7 +290,14 @@ class CatalogActivation(keras.layers.Layer):
         self._takes_training = "training" in arguments
         # Stochastic entries (rrelu) draw from a generator the layer owns: traceable on JAX.
         self.seed_generator = keras.random.SeedGenerator() if "seed" in arguments else None
-        self.supports_masking = not spec(self.activation).changes_shape
+        self._changes_shape = spec(self.activation).changes_shape
+        self.supports_masking = not self._changes_shape
+
+    def compute_output_shape(self, input_shape):
+        if not self._changes_shape:
+            return input_shape
+        symbolic = keras.KerasTensor(input_shape, dtype=self.compute_dtype)
+        return self._fn(symbolic, **self.params).shape
 
     def call(self, inputs, training=None):
         extra = {}
