@@ -10,6 +10,7 @@ from actlab.activations import (  # noqa: F401
     classic,
     exponential,
     learnable,
+    normalising,
     periodic,
     rectified,
     self_gated,

@@ -26,8 +26,9 @@ _SPLIT_NOTE = (
 # Dense(units, activation=...) declares `units` as its output width, whatever the activation
 # returns, so the next layer would be built for the wrong width.
 _IN_MODELS = (
-    " In a Keras model use the layer form, activations.layer(name), after the Dense layer: "
-    "Dense(units, activation=name) computes the right values but declares the width `units`."
+    " In a Keras model use the layer form, activations.layer(name), after the Dense layer; "
+    "it is not a Keras activation string, since Dense(units, activation=...) would declare "
+    "the width `units`."
 )
 
 

@@ -1,0 +1,45 @@
+"""Normalising activations over the last axis: softmax and its logarithm."""
+
+from __future__ import annotations
+
+from keras import ops
+
+from actlab.activations.registry import register
+from actlab.activations.spec import Reference
+
+_BRIDLE_1990 = Reference(
+    "Probabilistic Interpretation of Feedforward Classification Network Outputs, with "
+    "Relationships to Statistical Pattern Recognition", year=1990, authors="Bridle",
+    doi="10.1007/978-3-642-76153-9_28",
+)  # fmt: skip
+
+
+@register(
+    name="softmax",
+    formula=r"\frac{e^{x_i}}{\sum_j e^{x_j}}",
+    reference=_BRIDLE_1990,
+    family="normalising",
+    properties=("bounded", "bounded_below", "bounded_above", "smooth", "per_sample"),
+    note="Over the last axis. The same as Keras' 'softmax' string (axis=-1).",
+    builtin=True,
+)
+def softmax(x):
+    """Softmax over the last axis: `exp(x_i) / sum_j exp(x_j)` (Bridle 1990).
+
+    Computed after subtracting the maximum, so it never overflows.
+    """
+    return ops.softmax(x, axis=-1)
+
+
+@register(
+    name="log_softmax",
+    formula=r"x_i - \log \sum_j e^{x_j}",
+    reference=_BRIDLE_1990,
+    family="normalising",
+    properties=("bounded_above", "smooth", "per_sample"),
+    note="Over the last axis. The same as Keras' 'log_softmax' string (axis=-1).",
+    builtin=True,
+)
+def log_softmax(x):
+    """Log-softmax over the last axis: `x_i - log sum_j exp(x_j)`, exact where softmax underflows."""
+    return ops.log_softmax(x, axis=-1)
