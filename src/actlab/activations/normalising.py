@@ -41,5 +41,5 @@ def softmax(x):
     builtin=True,
 )
 def log_softmax(x):
-    """Log-softmax over the last axis: `x_i - log sum_j exp(x_j)`, exact where softmax underflows."""
+    """Log-softmax over the last axis: `x_i - log sum_j exp(x_j)`, exact where softmax is 0."""
     return ops.log_softmax(x, axis=-1)
