@@ -405,6 +405,81 @@ def list_tasks() -> None:
     console.print(table)
 
 
+@app.command()
+def plot(
+    activations: Annotated[
+        list[str], typer.Argument(help="Activations to draw; name or name:param=value,...")
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Image file: .png, .svg or .pdf.")
+    ] = Path("shapes.png"),
+    derivative: Annotated[
+        bool, typer.Option("--derivative", help="Also draw the first derivative.")
+    ] = False,
+    x_range: Annotated[
+        tuple[float, float], typer.Option("--range", help="x from LOW to HIGH, e.g. --range -5 5.")
+    ] = (-5.0, 5.0),
+    import_: Annotated[
+        list[str] | None,
+        typer.Option("--import", help="A .py file or module that registers activations."),
+    ] = None,
+) -> None:
+    """Draw activation functions (and their derivatives) into an image file."""
+    from actlab import plots
+
+    _import_modules(import_ or [])
+    try:
+        figure = plots.activation_shapes(activations, x_range=x_range, derivative=derivative)
+        plots.save_figure(figure, output)
+    except (ValueError, TypeError, OSError) as error:
+        fail(_one_line(error))
+    err_console.print(f"wrote {output}", markup=False, highlight=False)
+
+
+@app.command()
+def report(
+    db: Annotated[Path, typer.Option(help="SQLite results store.")] = Path("actlab.db"),
+    name: Annotated[
+        str | None, typer.Option(help="Comparison (default: the store's only one).")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Default: report.html, or report.md for markdown."),
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="html (one self-contained file) or markdown.")
+    ] = "html",
+    baseline: Annotated[
+        str | None, typer.Option(help="Default: the comparison's baseline, else the first.")
+    ] = None,
+    band: Annotated[str, typer.Option(help="Learning-curve band: std or ci95.")] = "std",
+    confusion: Annotated[
+        str, typer.Option(help="Confusion matrices: sum (over seeds) or best (seed).")
+    ] = "sum",
+    data_dir: Annotated[Path | None, typer.Option(help="Where datasets are.")] = None,
+    import_: Annotated[
+        list[str] | None,
+        typer.Option("--import", help="A .py file or module that registers activations."),
+    ] = None,
+) -> None:
+    """A comparison as one self-contained HTML report (or Markdown + PNGs for a blog post)."""
+    from actlab import report as reports
+    from actlab.experiments import StoreError
+
+    _import_modules(import_ or [])
+    suffix = ".md" if output_format == "markdown" else ".html"
+    target = output or Path("report" + suffix)
+    try:
+        written = reports.write_report(
+            target, db, name, output_format=output_format, baseline=baseline, band=band,
+            confusion=confusion, data_dir=data_dir,
+        )  # fmt: skip
+    except (ValueError, TypeError, OSError, StoreError) as error:
+        fail(_one_line(error))
+    extra = f" and {len(written) - 1} images in {written[1].parent}" if len(written) > 1 else ""
+    err_console.print(f"wrote {target}{extra}", markup=False, highlight=False)
+
+
 def main() -> None:
     app()
 
