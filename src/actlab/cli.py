@@ -20,6 +20,15 @@ console = Console(width=None if Console().is_terminal else 200)
 err_console = Console(stderr=True)
 
 
+DEFAULT_DB = Path("actlab.db")
+DbOption = Annotated[Path, typer.Option(help="SQLite results store.")]
+DataDirOption = Annotated[Path | None, typer.Option(help="Where datasets are (else looked up).")]
+ImportOption = Annotated[
+    list[str] | None,
+    typer.Option("--import", help="A .py file or module that registers activations."),
+]
+
+
 def fail(message: str, code: int = 2) -> None:
     """One-line error on stderr and a non-zero exit."""
     err_console.print(Text("error: ", style="bold red") + Text(message))
@@ -149,17 +158,14 @@ def compare(
     seeds: Annotated[int, typer.Option(min=1, help="Seeds per activation (0..N-1).")] = 5,
     epochs: Annotated[int | None, typer.Option(min=1, help="Override the task's epochs.")] = None,
     baseline: Annotated[str | None, typer.Option(help="Default: the first activation.")] = None,
-    db: Annotated[Path, typer.Option(help="SQLite results store.")] = Path("actlab.db"),
+    db: DbOption = DEFAULT_DB,
     name: Annotated[str | None, typer.Option(help="Comparison name (default from task).")] = None,
-    import_: Annotated[
-        list[str] | None,
-        typer.Option("--import", help="A .py file or module that registers activations."),
-    ] = None,
+    import_: ImportOption = None,
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", help="Task override KEY=VALUE, e.g. --set batch_size=256."),
     ] = None,
-    data_dir: Annotated[Path | None, typer.Option(help="Where datasets are.")] = None,
+    data_dir: DataDirOption = None,
     output_format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
@@ -251,7 +257,7 @@ def _print_summary(result, output_format: str) -> None:
 
 @app.command()
 def runs(
-    db: Annotated[Path, typer.Option(help="SQLite results store.")] = Path("actlab.db"),
+    db: DbOption = DEFAULT_DB,
     name: Annotated[str | None, typer.Option(help="Only this comparison.")] = None,
 ) -> None:
     """What the results store holds: comparisons and their runs."""
@@ -309,7 +315,7 @@ def _num(value, digits: int) -> str:
 
 @app.command()
 def export(
-    db: Annotated[Path, typer.Option(help="SQLite results store.")] = Path("actlab.db"),
+    db: DbOption = DEFAULT_DB,
     name: Annotated[str | None, typer.Option(help="Only this comparison.")] = None,
     output_format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
     output: Annotated[
@@ -361,8 +367,8 @@ def reproduce(
     dataset: Annotated[str | None, typer.Option(help="fashion_mnist for MNIST studies.")] = None,
     seeds: Annotated[int, typer.Option(min=1)] = 3,
     epochs: Annotated[int | None, typer.Option(min=1, help="Override the article's.")] = None,
-    db: Annotated[Path, typer.Option(help="SQLite results store.")] = Path("actlab.db"),
-    data_dir: Annotated[Path | None, typer.Option(help="Where datasets are.")] = None,
+    db: DbOption = DEFAULT_DB,
+    data_dir: DataDirOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Run a seed article's experiment as written, beside the numbers the article reports."""
@@ -419,10 +425,7 @@ def plot(
     x_range: Annotated[
         tuple[float, float], typer.Option("--range", help="x from LOW to HIGH, e.g. --range -5 5.")
     ] = (-5.0, 5.0),
-    import_: Annotated[
-        list[str] | None,
-        typer.Option("--import", help="A .py file or module that registers activations."),
-    ] = None,
+    import_: ImportOption = None,
 ) -> None:
     """Draw activation functions (and their derivatives) into an image file."""
     from actlab import plots
@@ -438,7 +441,7 @@ def plot(
 
 @app.command()
 def report(
-    db: Annotated[Path, typer.Option(help="SQLite results store.")] = Path("actlab.db"),
+    db: DbOption = DEFAULT_DB,
     name: Annotated[
         str | None, typer.Option(help="Comparison (default: the store's only one).")
     ] = None,
@@ -456,11 +459,8 @@ def report(
     confusion: Annotated[
         str, typer.Option(help="Confusion matrices: sum (over seeds) or best (seed).")
     ] = "sum",
-    data_dir: Annotated[Path | None, typer.Option(help="Where datasets are.")] = None,
-    import_: Annotated[
-        list[str] | None,
-        typer.Option("--import", help="A .py file or module that registers activations."),
-    ] = None,
+    data_dir: DataDirOption = None,
+    import_: ImportOption = None,
 ) -> None:
     """A comparison as one self-contained HTML report (or Markdown + PNGs for a blog post)."""
     from actlab import report as reports

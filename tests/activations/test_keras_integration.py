@@ -84,18 +84,23 @@ np.save(sys.argv[3], model.predict(x, verbose=0))
 """
 
 
+def _predict_in_a_fresh_process(model: keras.Model, x: np.ndarray, folder) -> np.ndarray:
+    """Save `model`, load it with plain keras.models.load_model in a new Python, predict x."""
+    model.save(folder / "m.keras")
+    np.save(folder / "x.npy", x)
+    subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(SCRIPT), str(folder / "m.keras"),
+         str(folder / "x.npy"), str(folder / "y.npy")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return np.load(folder / "y.npy")
+
+
 def test_model_with_catalog_activations_loads_in_a_fresh_process(tmp_path):
     model = _model_with_every_entry()
     x = np.random.default_rng(0).normal(size=(5, 6)).astype("float32")
     expected = model.predict(x, verbose=0)
-    model.save(tmp_path / "m.keras")
-    np.save(tmp_path / "x.npy", x)
-    subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(SCRIPT), str(tmp_path / "m.keras"),
-         str(tmp_path / "x.npy"), str(tmp_path / "y.npy")],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    np.testing.assert_array_equal(np.load(tmp_path / "y.npy"), expected)
+    np.testing.assert_array_equal(_predict_in_a_fresh_process(model, x, tmp_path), expected)
 
 
 LAYER_NAMES = [n for n in activations.names() if activations.spec(n).kind == "layer"]
@@ -118,14 +123,8 @@ def test_model_with_every_layer_entry_loads_in_a_fresh_process(tmp_path):
     model.compile(optimizer="sgd", loss="mse")
     model.fit(x, np.ones((3, 4), "float32"), epochs=2, verbose=0)  # move weights off init
     expected = model.predict(x, verbose=0)
-    model.save(tmp_path / "layers.keras")
-    np.save(tmp_path / "x.npy", x)
-    subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(SCRIPT), str(tmp_path / "layers.keras"),
-         str(tmp_path / "x.npy"), str(tmp_path / "y.npy")],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    np.testing.assert_allclose(np.load(tmp_path / "y.npy"), expected, rtol=1e-6, atol=1e-6)
+    loaded = _predict_in_a_fresh_process(model, x, tmp_path)
+    np.testing.assert_allclose(loaded, expected, rtol=1e-6, atol=1e-6)
 
 
 def test_keras_defined_name_saved_as_ours_loads_as_ours(tmp_path):
