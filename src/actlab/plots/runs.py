@@ -44,7 +44,7 @@ def accuracy_per_seed(
                    linestyle="--", linewidth=1, zorder=1)  # fmt: skip
     _category_axis(ax, labels, frame)
     ax.set_ylabel("test accuracy (fraction correct)")
-    ax.set_title("Test accuracy per seed: points = runs, black = mean with 95% CI")
+    ax.set_title("Test accuracy per seed\n(points: runs; black: mean, 95% CI)")
     ax.legend(handles=_accuracy_legend(baseline if baseline in labels else None),
               loc="best", fontsize="small")  # fmt: skip
     return figure
@@ -78,7 +78,7 @@ def epoch_times(
         ax.bar_label(bars, labels=[f"×{m / reference:.2f}" for m in means], padding=2)
     _category_axis(ax, labels, frame)
     ax.set_ylabel("time per epoch (s, median over epochs)")
-    ax.set_title("Training time per epoch: bars = mean over runs, points = runs")
+    ax.set_title("Training time per epoch\n(bars: mean over runs; points: runs)")
     return figure
 
 
