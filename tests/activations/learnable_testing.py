@@ -93,3 +93,16 @@ def value_and_grads(layer: keras.layers.Layer, x: np.ndarray, training: bool = F
         gw = [v.value.grad for v in layer.trainable_variables]
         return numpy(y.detach()), numpy(xt.grad), [numpy(g) for g in gw]
     raise RuntimeError(f"no gradient helper for backend {backend!r}")
+
+
+def inputs(seed: int = 0, *, probe: float = 2.5) -> np.ndarray:
+    """Random channels-last inputs with huge, zero, tiny and `probe` values planted."""
+    x = np.random.default_rng(seed).normal(size=SHAPE).astype("float32") * 3
+    x[0, 0, 0] = [1e4, -1e4, 0.0]
+    x[0, 0, 1] = [-1e-6, 1e-6, probe]
+    return x
+
+
+def per_channel(seed: int, low: float, high: float) -> np.ndarray:
+    """One uniform random value per channel, shaped to broadcast over SHAPE."""
+    return np.random.default_rng(seed).uniform(low, high, (1, 1, SHAPE[-1])).astype("float32")

@@ -5,28 +5,25 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
-from tests.activations.learnable_testing import SHAPE, assign, build, numpy, value_and_grads
+from tests.activations.learnable_testing import (
+    SHAPE,
+    assign,
+    build,
+    inputs,
+    numpy,
+    per_channel,
+    value_and_grads,
+)
 
 RTOL, ATOL = 1e-5, 1e-6
 
 
-def _inputs(seed: int = 0) -> np.ndarray:
-    x = np.random.default_rng(seed).normal(size=SHAPE).astype("float32") * 3
-    x[0, 0, 0] = [1e4, -1e4, 0.0]
-    x[0, 0, 1] = [-1e-6, 1e-6, 60.0]
-    return x
-
-
-def _per_channel(seed: int, low: float, high: float) -> np.ndarray:
-    return np.random.default_rng(seed).uniform(low, high, (1, 1, SHAPE[-1])).astype("float32")
-
-
 def test_swish_beta_matches_the_paper():
-    beta = _per_channel(1, -2, 3)
+    beta = per_channel(1, -2, 3)
     layer = build("swish_beta")
     np.testing.assert_array_equal(numpy(layer.beta), 1.0)
     assign(layer, beta=beta)
-    x = _inputs().astype(np.float64)
+    x = inputs(probe=60.0).astype(np.float64)
     np.testing.assert_allclose(numpy(layer(x.astype("float32"))), x * expit(beta * x), RTOL, ATOL)
 
 
@@ -45,13 +42,13 @@ def _acon(x, p1, p2, beta):
 
 def test_acon_c_matches_the_paper():
     weights = {
-        "p1": _per_channel(2, -1, 2),
-        "p2": _per_channel(3, -1, 1),
-        "beta": _per_channel(4, -1, 3),
+        "p1": per_channel(2, -1, 2),
+        "p2": per_channel(3, -1, 1),
+        "beta": per_channel(4, -1, 3),
     }
     layer = build("acon_c")
     assign(layer, **weights)
-    x = _inputs().astype(np.float64)
+    x = inputs(probe=60.0).astype(np.float64)
     expected = _acon(x, *(w.astype(np.float64) for w in weights.values()))
     np.testing.assert_allclose(numpy(layer(x.astype("float32"))), expected, RTOL, ATOL)
 
@@ -60,7 +57,7 @@ def test_acon_c_with_p1_one_p2_zero_is_swish():
     layer = build("acon_c")
     np.testing.assert_array_equal(numpy(layer.beta), 1.0)
     assign(layer, p1=1.0, p2=0.0, beta=1.5)
-    x = _inputs()
+    x = inputs(probe=60.0)
     swish = build("swish_beta", beta_init=1.5)
     np.testing.assert_allclose(numpy(layer(x)), numpy(swish(x)), rtol=1e-6, atol=1e-7)
 
@@ -79,12 +76,12 @@ def _dice(x, alpha, mean, var, eps):
 
 
 def test_dice_at_inference_uses_the_moving_statistics():
-    alpha = _per_channel(5, -0.5, 0.5)
-    mean, var = _per_channel(6, -1, 1)[0, 0], _per_channel(7, 0.5, 4)[0, 0]
+    alpha = per_channel(5, -0.5, 0.5)
+    mean, var = per_channel(6, -1, 1)[0, 0], per_channel(7, 0.5, 4)[0, 0]
     layer = build("dice")
     np.testing.assert_array_equal(numpy(layer.alpha), 0.0)
     assign(layer, alpha=alpha, **{"normalize.moving_mean": mean, "normalize.moving_variance": var})
-    x = _inputs().astype(np.float64)
+    x = inputs(probe=60.0).astype(np.float64)
     expected = _dice(x, alpha, mean, var, 1e-8)
     np.testing.assert_allclose(
         numpy(layer(x.astype("float32"), training=False)), expected, RTOL, ATOL
@@ -92,7 +89,7 @@ def test_dice_at_inference_uses_the_moving_statistics():
 
 
 def test_dice_in_training_uses_the_batch_statistics_and_updates_the_moving_ones():
-    alpha = _per_channel(8, -0.5, 0.5)
+    alpha = per_channel(8, -0.5, 0.5)
     layer = build("dice", momentum=0.9)
     assign(layer, alpha=alpha)
     x = np.random.default_rng(9).normal(1.0, 2.0, SHAPE)

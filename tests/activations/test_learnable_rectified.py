@@ -7,27 +7,24 @@ import numpy as np
 import pytest
 
 from actlab import activations
-from tests.activations.learnable_testing import SHAPE, assign, build, numpy, value_and_grads
+from tests.activations.learnable_testing import (
+    SHAPE,
+    assign,
+    build,
+    inputs,
+    numpy,
+    per_channel,
+    value_and_grads,
+)
 
 RTOL, ATOL = 1e-5, 1e-6
 
 
-def _inputs(seed: int = 0) -> np.ndarray:
-    x = np.random.default_rng(seed).normal(size=SHAPE).astype("float32") * 3
-    x[0, 0, 0] = [1e4, -1e4, 0.0]
-    x[0, 0, 1] = [-1e-6, 1e-6, 2.5]
-    return x
-
-
-def _per_channel(seed: int, low: float, high: float) -> np.ndarray:
-    return np.random.default_rng(seed).uniform(low, high, (1, 1, SHAPE[-1])).astype("float32")
-
-
 def test_prelu_matches_the_paper():
-    alpha = _per_channel(1, -0.5, 0.8)
+    alpha = per_channel(1, -0.5, 0.8)
     layer = build("prelu")
     assign(layer, alpha=alpha)
-    x = _inputs()
+    x = inputs()
     np.testing.assert_allclose(numpy(layer(x)), np.where(x > 0, x, alpha * x), RTOL, ATOL)
 
 
@@ -58,11 +55,11 @@ def test_unknown_size_of_an_own_axis_is_a_clear_error():
 
 
 def test_flexible_relu_shifts_the_output_not_the_kink():
-    b = _per_channel(2, -1.0, 1.0)
+    b = per_channel(2, -1.0, 1.0)
     layer = build("flexible_relu")
     np.testing.assert_array_equal(numpy(layer.bias), 0.0)  # starts as ReLU
     assign(layer, bias=b)
-    x = _inputs()
+    x = inputs()
     np.testing.assert_allclose(numpy(layer(x)), np.maximum(x, 0) + b, RTOL, ATOL)
 
 
@@ -72,21 +69,21 @@ def _srelu(x, t_l, a_l, t_r, a_r):
 
 def test_srelu_matches_the_paper():
     weights = {
-        "t_left": _per_channel(3, -2, -0.5),
-        "a_left": _per_channel(4, -0.5, 0.5),
-        "t_right": _per_channel(5, 0.5, 2),
-        "a_right": _per_channel(6, 0, 2),
+        "t_left": per_channel(3, -2, -0.5),
+        "a_left": per_channel(4, -0.5, 0.5),
+        "t_right": per_channel(5, 0.5, 2),
+        "a_right": per_channel(6, 0, 2),
     }
     layer = build("srelu")
     assign(layer, **weights)
-    x = _inputs()
+    x = inputs()
     expected = _srelu(x, *weights.values())
     np.testing.assert_allclose(numpy(layer(x)), expected, RTOL, ATOL)
 
 
 def test_srelu_starts_as_leaky_relu():
     layer = build("srelu")
-    x = _inputs()
+    x = inputs()
     np.testing.assert_allclose(numpy(layer(x)), np.where(x > 0, x, 0.01 * x), RTOL, ATOL)
 
 
@@ -114,7 +111,7 @@ def test_aplu_matches_the_paper():
     b = rng.normal(0, 1, (1, 1, 3, 2)).astype("float32")
     layer = build("aplu")
     assign(layer, a=a, b=b)
-    x = _inputs()
+    x = inputs()
     np.testing.assert_allclose(numpy(layer(x)), _aplu(x, a, b), RTOL, ATOL)
 
 
@@ -134,7 +131,7 @@ def test_pelu_matches_the_paper():
     layer = build("pelu")
     assert tuple(layer.a.shape) == (1, 1, 1)  # one pair per layer, as in the paper
     assign(layer, a=1.7, b=0.6)
-    x = _inputs()
+    x = inputs()
     np.testing.assert_allclose(numpy(layer(x)), _pelu(x.astype(np.float64), 1.7, 0.6), RTOL, ATOL)
 
 
