@@ -3,8 +3,9 @@
 Every function entry runs through the MLP (Dense positions) and small_cnn (conv positions).
 frelu_cnn and cifar_cnn run one entry per catalog family plus the unusual ones
 (shape-changing, per-sample, stochastic); resnet20, whose new part is the residual wiring, runs
-the unusual ones and relu. The full product (5 models x ~90 entries) takes minutes on two
-cores: ``ACTLAB_FULL_MODEL_SWEEP=1`` runs it.
+the unusual ones and relu. The full product (5 models x ~90 entries, about
+a minute more on TensorFlow, several on JAX) runs with ``ACTLAB_FULL_MODEL_SWEEP=1``, which
+scripts/test sets for the TensorFlow pass.
 """
 
 from __future__ import annotations
