@@ -98,8 +98,7 @@ def layer(activation: str, /, **params: Any) -> keras.layers.Layer:
     Keyword arguments are the entry's parameters, plus the Keras layer's own ``name`` and
     ``dtype``.
     """
-    name = activation
-    entry = spec(name)
+    entry = spec(activation)
     if entry.kind == "layer":
         entry.validate_params({k: v for k, v in params.items() if _is_param(entry, k)})
         return entry.layer_class(**params)
