@@ -10,8 +10,8 @@ import functools
 
 from keras import ops
 
-from actlab.activations.numerics import normal_cdf
 from actlab.activations.registry import register
+from actlab.activations.self_gated import gelu, silu
 from actlab.activations.spec import Param, Reference
 
 _SHAZEER_2020 = Reference(
@@ -98,7 +98,7 @@ def reglu(x):
 def geglu(x):
     """GEGLU: `a * gelu(b)` with the exact GELU `b Phi(b)`, halves `[a, b]` (Shazeer, 2020)."""
     a, b = _halves(x, "geglu")
-    return a * b * normal_cdf(b)
+    return a * gelu(b)
 
 
 @register(
@@ -115,7 +115,7 @@ def geglu(x):
 def swiglu(x):
     """SwiGLU: `a * silu(b)` for the halves `[a, b]` of the last axis (Shazeer, 2020)."""
     a, b = _halves(x, "swiglu")
-    return a * b * ops.sigmoid(b)
+    return a * silu(b)
 
 
 @register(
