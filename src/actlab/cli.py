@@ -250,7 +250,7 @@ def _print_summary(result, output_format: str) -> None:
     if output_format == "csv":
         typer.echo(table.to_csv(index=False), nl=False)
         return
-    from actlab.experiments.report_table import summary_table
+    from actlab.experiments.tables import summary_table
 
     console.print(summary_table(table, title=f"{result.name}: seeds {result.seeds}"))
 
@@ -374,7 +374,7 @@ def reproduce(
     """Run a seed article's experiment as written, beside the numbers the article reports."""
     from actlab import experiments
     from actlab.experiments import studies
-    from actlab.experiments.report_table import study_table
+    from actlab.experiments.tables import study_table
 
     _quiet_tensorflow_retracing_warnings()
     try:

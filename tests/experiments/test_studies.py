@@ -7,7 +7,7 @@ import pytest
 
 from actlab import activations, tasks
 from actlab.experiments import studies
-from actlab.experiments.report_table import _ours_same_measure
+from actlab.experiments.tables import _ours_same_measure
 
 
 def test_every_study_names_real_tasks_and_activations():
