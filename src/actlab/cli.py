@@ -277,7 +277,8 @@ def runs(
         )
         return
     table = Table(title=Text(f"{db}: {len(comparisons)} comparisons, {len(frame)} runs"))
-    for column in ("comparison", "activation", "seed", "status", "test acc", "s/epoch", "note"):
+    for column in ("comparison", "activation", "seed", "status", "test acc", "s/epoch",
+                   "ms/step", "device", "note"):  # fmt: skip
         table.add_column(column)
     for row in frame.itertuples():
         table.add_row(
@@ -290,6 +291,8 @@ def runs(
                     row.status,
                     _num(row.test_accuracy, 4),
                     _num(row.median_epoch_seconds, 2),
+                    _num(row.step_seconds * 1000, 3),
+                    str(row.config.get("device", "")) if isinstance(row.config, dict) else "",
                     _run_note(row),
                 ),
             )

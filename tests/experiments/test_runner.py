@@ -11,8 +11,10 @@ import pytest
 from keras import ops
 
 import actlab
-from actlab import activations
-from actlab.experiments import Candidate, Store, compare
+from actlab import activations, tasks
+from actlab.experiments import Candidate, ComparisonInterrupted, Store, compare
+from actlab.experiments import runner as runner_module
+from actlab.experiments.training import train_one
 
 FAST = {"task": "digits_mlp", "epochs": 2, "quiet": True}
 
@@ -76,6 +78,8 @@ def test_run_config_records_everything_needed_to_repeat_it(tmp_path):
     assert config["backend"] == keras.backend.backend()
     assert config["versions"]["keras"] == keras.__version__
     assert config["machine"]["cpus"] >= 1
+    assert config["dtype_policy"] == keras.config.dtype_policy().name == "float32"
+    assert config["device"].startswith(("cpu: ", "gpu: ")) and len(config["device"]) > 5
     assert run["param_count"] > 0 and run["median_epoch_seconds"] > 0
 
 
@@ -88,6 +92,83 @@ def test_rerun_skips_finished_runs_and_adds_only_missing_ones(tmp_path):
     assert len(runs) == 4 and runs.groupby(["label", "seed"]).size().max() == 1
     again = runs[(runs["label"] == "relu") & (runs["seed"] == 0)].iloc[0]
     assert again["finished"] == first.iloc[0]["finished"]  # not retrained
+
+
+def test_runs_go_seed_by_seed_and_resume_keeps_that_order(tmp_path):
+    db = tmp_path / "order.db"
+    compare(["tanhexp"], seeds=[1], db=db, **FAST)  # done before: skipped below
+    result = compare(["relu", "tanhexp"], seeds=2, db=db, **FAST)
+    runs = result.runs().sort_values("run_id")
+    assert list(zip(runs["label"], runs["seed"], strict=True)) == [
+        ("tanhexp", 1), ("relu", 0), ("tanhexp", 0), ("relu", 1),
+    ]  # fmt: skip
+    started = runs.set_index(["label", "seed"])["started"]
+    assert started[("relu", 0)] < started[("tanhexp", 0)] < started[("relu", 1)]
+
+
+def test_time_per_step_leaves_out_the_first_epoch_and_validation(tmp_path):
+    result = compare(["relu"], seeds=1, db=tmp_path / "t.db", task="digits_mlp", epochs=3,
+                     quiet=True)  # fmt: skip
+    x_train = tasks.get("digits_mlp").load_data()[0]
+    steps = math.ceil(len(x_train) / 64)  # the task's batch size
+    warmup = min(5, max(1, (steps - 1) // 2))
+    history = result.history().set_index("epoch")
+    assert history["train_steps"].tolist() == [steps] * 3
+    # epoch 1: its first `warmup` batches untimed; every epoch: its last batch untimed
+    assert history["timed_steps"].tolist() == [steps - 1 - warmup, steps - 1, steps - 1]
+    assert (history["timed_seconds"] < history["train_seconds"]).all()
+    assert (history["train_seconds"] < history["seconds"]).all()  # validation is outside
+    run = result.runs().iloc[0]
+    later = history.loc[[2, 3]]
+    assert run["step_seconds"] == pytest.approx(
+        later["timed_seconds"].sum() / later["timed_steps"].sum()
+    )
+    assert run["warmup_seconds"] == history.loc[1, "train_seconds"]
+
+
+def test_a_one_epoch_run_is_timed_after_its_warm_up_batches(tmp_path):
+    result = compare(["relu"], seeds=1, db=tmp_path / "one.db", task="digits_mlp", epochs=1,
+                     quiet=True)  # fmt: skip
+    epoch = result.history().iloc[0]
+    run = result.runs().iloc[0]
+    assert 0 < epoch["timed_steps"] < epoch["train_steps"] - 1
+    assert run["step_seconds"] == pytest.approx(epoch["timed_seconds"] / epoch["timed_steps"])
+    assert result.table().loc[0, "step_ms_mean"] == pytest.approx(1000 * run["step_seconds"])
+
+
+def test_one_untimed_warm_up_comes_before_the_first_run(tmp_path, monkeypatch, broken_activation):
+    db = tmp_path / "w.db"
+    calls = []
+
+    def fake_warm_up(task, data, activation, params, seed):
+        calls.append((activation, seed, len(Store(db, readonly=True).runs())))
+        if activation == broken_activation:
+            raise RuntimeError("broken")
+
+    monkeypatch.setattr(runner_module, "warm_up", fake_warm_up)
+    compare([broken_activation, "relu", "tanhexp"], seeds=[4, 5], db=db, **FAST)
+    # the broken one is passed over, relu warms up; no run had started yet
+    assert calls == [(broken_activation, 4, 0), ("relu", 4, 0)]
+    compare([broken_activation, "relu", "tanhexp"], seeds=[4, 5], db=db, **FAST)
+    assert calls[2:] == [(broken_activation, 4, 6)]  # only failed runs are pending: redone
+
+
+def test_ctrl_c_during_the_warm_up_stops_the_comparison_before_any_run(tmp_path, monkeypatch):
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner_module, "warm_up", interrupted)
+    with pytest.raises(ComparisonInterrupted, match="warm-up"):
+        compare(["relu"], seeds=1, db=tmp_path / "i.db", **FAST)
+    assert Store(tmp_path / "i.db", readonly=True).runs().empty
+
+
+def test_the_warm_up_changes_no_result(tmp_path):
+    task = tasks.get("digits_mlp", epochs=2)
+    alone = train_one(task, task.load_data(), "tanhexp", {}, 3, keep_model=False)
+    warmed = compare(["relu", "tanhexp"], seeds=[3], db=tmp_path / "w.db", **FAST).history()
+    warmed = warmed[warmed["label"] == "tanhexp"]
+    np.testing.assert_allclose(warmed["loss"], [e["loss"] for e in alone.epochs], rtol=1e-6)
 
 
 def test_same_run_gives_the_same_numbers(tmp_path):

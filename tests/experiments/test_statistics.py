@@ -18,6 +18,7 @@ from actlab.experiments.statistics import (
     TOO_FEW_RUNS,
     WORSE,
     holm_adjust,
+    ratio_interval,
     summarize,
     welch_p_value,
 )
@@ -30,7 +31,13 @@ ACCURACIES = {
     "swish": [0.905, 0.915, 0.895, 0.925, 0.900],
 }
 LOSSES = {name: [1.0 - a for a in values] for name, values in ACCURACIES.items()}
-EPOCH_SECONDS = {"relu": 2.0, "gelu": 3.0, "tanh": 2.5, "swish": 4.0}
+# Seconds per training step after warm-up, per seed 0..4.
+STEP_SECONDS = {
+    "relu": [0.0020, 0.0022, 0.0019, 0.0021, 0.0020],
+    "gelu": [0.0031, 0.0030, 0.0033, 0.0029, 0.0032],
+    "tanh": [0.0025, 0.0026, 0.0024, 0.0027, 0.0025],
+    "swish": [0.0040, 0.0043, 0.0039, 0.0041, 0.0046],
+}
 
 
 def run_rows(name: str, accuracies, status: str = "finished", first_seed: int = 0) -> list[dict]:
@@ -41,7 +48,8 @@ def run_rows(name: str, accuracies, status: str = "finished", first_seed: int = 
             "status": status,
             "test_accuracy": accuracy,
             "test_loss": 1.0 - accuracy if accuracy is not None else None,
-            "median_epoch_seconds": EPOCH_SECONDS.get(name, 1.0) + 0.01 * seed,
+            "step_seconds": STEP_SECONDS.get(name, [0.001] * 9)[seed],
+            "warmup_seconds": 1.5 + 0.1 * seed,
         }
         for seed, accuracy in enumerate(accuracies)
     ]
@@ -83,9 +91,73 @@ def test_means_spreads_and_intervals_match_hand_computation() -> None:
         assert row.accuracy_ci95_high == pytest.approx(mean + half_width, rel=1e-12)
         assert row.loss_mean == pytest.approx(np.mean(LOSSES[name]), rel=1e-12)
         assert row.loss_std == pytest.approx(np.std(LOSSES[name], ddof=1), rel=1e-12)
-        assert row.median_epoch_seconds == pytest.approx(EPOCH_SECONDS[name] + 0.02)
-        assert row.time_ratio == pytest.approx((EPOCH_SECONDS[name] + 0.02) / 2.02)
+        step_ms = [1000 * t for t in STEP_SECONDS[name]]
+        low, high = stats.t.interval(0.95, n - 1, loc=np.mean(step_ms), scale=stats.sem(step_ms))
+        assert row.step_ms_mean == pytest.approx(np.mean(step_ms), rel=1e-12)
+        assert (row.step_ms_ci95_low, row.step_ms_ci95_high) == pytest.approx((low, high))
+        assert row.warmup_seconds_mean == pytest.approx(1.7)  # 1.5 + 0.1 * mean seed
         assert row.diff_to_baseline == pytest.approx(mean - np.mean(ACCURACIES["relu"]))
+
+
+def test_time_ratio_is_paired_by_seed_against_scipy_and_by_hand() -> None:
+    table = summarize(known_runs(), baseline="relu").set_index("activation")
+    relu = np.array(STEP_SECONDS["relu"])
+    for name in ("gelu", "tanh", "swish"):
+        logs = np.log(np.array(STEP_SECONDS[name]) / relu)
+        n = len(logs)
+        half_width = stats.t.ppf(0.975, n - 1) * np.std(logs, ddof=1) / math.sqrt(n)
+        scipy_low, scipy_high = stats.ttest_1samp(logs, 0.0).confidence_interval(0.95)
+        row = table.loc[name]
+        assert row.time_pairs == n
+        assert row.time_ratio == pytest.approx(math.exp(logs.mean()), rel=1e-12)
+        assert row.time_ratio_ci95_low == pytest.approx(math.exp(logs.mean() - half_width))
+        assert row.time_ratio_ci95_high == pytest.approx(math.exp(logs.mean() + half_width))
+        assert (row.time_ratio_ci95_low, row.time_ratio_ci95_high) == pytest.approx(
+            (math.exp(scipy_low), math.exp(scipy_high)), rel=1e-10
+        )
+    # geometric-mean ratio: the mean log ratio is the ratio of geometric means when paired
+    assert table.loc["gelu", "time_ratio"] == pytest.approx(
+        stats.gmean(STEP_SECONDS["gelu"]) / stats.gmean(relu), rel=1e-12
+    )
+    baseline = table.loc["relu"]
+    assert (baseline.time_ratio, baseline.time_ratio_ci95_low, baseline.time_ratio_ci95_high) == (
+        1.0, 1.0, 1.0,
+    )  # fmt: skip
+
+
+def test_time_ratio_without_matching_seeds_is_unpaired_welch_on_logs() -> None:
+    runs = pd.DataFrame(run_rows("relu", ACCURACIES["relu"])
+                        + run_rows("gelu", ACCURACIES["gelu"], first_seed=10))  # fmt: skip
+    row = summarize(runs, baseline="relu").set_index("activation").loc["gelu"]
+    a, b = np.log(STEP_SECONDS["gelu"]), np.log(STEP_SECONDS["relu"])
+    low, high = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
+    assert row.time_pairs == 0
+    assert row.time_ratio == pytest.approx(
+        stats.gmean(STEP_SECONDS["gelu"]) / stats.gmean(STEP_SECONDS["relu"]), rel=1e-12
+    )
+    assert row.time_ratio_ci95_low == pytest.approx(math.exp(low), rel=1e-10)
+    assert row.time_ratio_ci95_high == pytest.approx(math.exp(high), rel=1e-10)
+
+
+def test_time_ratio_pairs_the_seeds_both_sides_have() -> None:
+    times = pd.Series([2.0, 3.0, 4.0], index=[0, 1, 2])
+    reference = pd.Series([1.0, 2.0, 2.0, 9.0], index=[0, 1, 2, 3])  # seed 3: no partner
+    ratio, low, high, pairs = ratio_interval(times, reference)
+    logs = np.log([2.0, 1.5, 2.0])
+    half_width = stats.t.ppf(0.975, 2) * np.std(logs, ddof=1) / math.sqrt(3)
+    assert pairs == 3
+    assert ratio == pytest.approx((2.0 * 1.5 * 2.0) ** (1 / 3), rel=1e-12)
+    assert (low, high) == pytest.approx(
+        (math.exp(logs.mean() - half_width), math.exp(logs.mean() + half_width))
+    )
+
+
+def test_time_ratio_of_single_runs_has_no_interval() -> None:
+    ratio, low, high, pairs = ratio_interval(pd.Series([3.0], [0]), pd.Series([2.0], [0]))
+    assert ratio == pytest.approx(1.5) and pairs == 0
+    assert math.isnan(low) and math.isnan(high)
+    empty = ratio_interval(pd.Series([], dtype=float), pd.Series([2.0], [0]))
+    assert math.isnan(empty[0]) and empty[3] == 0
 
 
 def test_p_values_are_welch_and_holm_adjusted() -> None:
@@ -214,15 +286,29 @@ def test_bad_input_is_refused() -> None:
         summarize(known_runs(), baseline="relu", order=["mish"])
 
 
+def timed_epochs(step_seconds: float, warmup_seconds: float) -> list[dict]:
+    """Two epochs of 11 steps: epoch 1 slow (warm-up), epoch 2 at `step_seconds` a step."""
+    return [
+        {"epoch": 1, "loss": 0.6, "seconds": warmup_seconds + 1, "train_seconds": warmup_seconds,
+         "train_steps": 11, "timed_seconds": 100 * step_seconds * 5, "timed_steps": 5},
+        {"epoch": 2, "loss": 0.5, "seconds": 10 * step_seconds + 1,
+         "train_seconds": 11 * step_seconds, "train_steps": 11,
+         "timed_seconds": 10 * step_seconds, "timed_steps": 10},
+    ]  # fmt: skip
+
+
 def test_summarize_reads_the_store_frame(tmp_path) -> None:
     with Store(tmp_path / "results.db") as store:
         cid = store.create_comparison("cmp", "xor")
         for name in ("relu", "gelu"):
             for seed, accuracy in enumerate(ACCURACIES[name]):
                 run_id = store.start_run(cid, name, {}, seed)
+                step = {"relu": 0.002, "gelu": 0.003}[name]
+                # gelu's first epoch is far slower: it must not count towards its speed
+                warmup = {"relu": 1.0, "gelu": 30.0}[name]
                 store.finish_run(
                     run_id,
-                    epochs=[{"epoch": 1, "loss": 0.5, "seconds": EPOCH_SECONDS[name]}],
+                    epochs=timed_epochs(step, warmup),
                     test_loss=1 - accuracy,
                     test_accuracy=accuracy,
                 )
@@ -232,4 +318,7 @@ def test_summarize_reads_the_store_frame(tmp_path) -> None:
     table = summarize(runs, baseline="relu").set_index("activation")
     assert table.loc["gelu", "runs_diverged"] == 1
     assert table.loc["gelu", "time_ratio"] == pytest.approx(1.5)
+    assert table.loc["gelu", "step_ms_mean"] == pytest.approx(3.0)
+    assert table.loc["gelu", "warmup_seconds_mean"] == pytest.approx(30.0)
+    assert table.loc["gelu", "time_pairs"] == 5
     assert table.loc["gelu", "verdict"] == BETTER

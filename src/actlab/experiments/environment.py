@@ -1,4 +1,5 @@
-"""What a run ran on: backend, library versions and machine, stored with every run."""
+"""What a run ran on: backend, device, dtype policy, versions and machine, stored with every
+run."""
 
 from __future__ import annotations
 
@@ -13,12 +14,53 @@ import keras
 _BACKEND_PACKAGES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
 
 
-@functools.cache
 def describe() -> dict[str, object]:
-    """Backend, versions and machine, as a JSON-ready dict."""
+    """Backend, device, dtype policy, versions and machine, as a JSON-ready dict.
+
+    ``device`` is what the backend computes on, e.g. ``"gpu: NVIDIA H200"`` or ``"cpu: <the
+    processor>"``; ``dtype_policy`` is Keras' global policy now (``"float32"``,
+    ``"mixed_bfloat16"``...).
+    """
+    return {**_fixed(), "dtype_policy": keras.config.dtype_policy().name}
+
+
+@functools.cache
+def device() -> str:
+    """The device the backend trains on: its first GPU when it sees one, else the CPU."""
+    backend = keras.backend.backend()
+    gpu = {"tensorflow": _tensorflow_gpu, "jax": _jax_gpu, "torch": _torch_gpu}.get(backend)
+    name = gpu() if gpu is not None else None
+    return f"gpu: {name}" if name else f"cpu: {_processor()}"
+
+
+def _tensorflow_gpu() -> str | None:
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if not gpus:
+        return None
+    return tf.config.experimental.get_device_details(gpus[0]).get("device_name", gpus[0].name)
+
+
+def _jax_gpu() -> str | None:
+    import jax
+
+    first = jax.devices()[0]
+    return None if first.platform == "cpu" else first.device_kind
+
+
+def _torch_gpu() -> str | None:
+    import torch
+
+    return torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+
+
+@functools.cache
+def _fixed() -> dict[str, object]:
     backend = keras.backend.backend()
     return {
         "backend": backend,
+        "device": device(),
         "versions": {
             "python": platform.python_version(),
             "actlab": _version("actlab"),

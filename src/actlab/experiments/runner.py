@@ -14,7 +14,7 @@ from actlab.experiments import environment
 from actlab.experiments.progress import Progress
 from actlab.experiments.result import ComparisonResult, run_label
 from actlab.experiments.store import Store, run_key
-from actlab.experiments.training import train_one
+from actlab.experiments.training import train_one, warm_up
 
 DEFAULT_DB = "actlab.db"
 
@@ -97,6 +97,9 @@ def compare(
     Runs already finished (or diverged) in the same comparison are skipped, so the same call
     after a crash or Ctrl-C completes only what is missing. A run whose loss turns NaN/inf is
     recorded as diverged, one that raises as failed, and the comparison goes on.
+
+    So that order cannot bias time, runs go seed by seed (every activation with seed 0, then
+    with seed 1, ...), and an untimed warm-up training comes before the first run.
     """
     candidates = _unique([Candidate.parse(a) for a in activations])
     overrides = dict(overrides or {})
@@ -111,6 +114,7 @@ def compare(
         pending = _pending(store, comparison_id, candidates, chosen_seeds)
         if pending:
             data = the_task.load_data(data_dir=data_dir)
+            _warm_up(the_task, data, pending)
             with Progress(len(pending), the_task.epochs, quiet=quiet) as progress:
                 for candidate, seed in pending:
                     _run(store, comparison_id, the_task, data, candidate, seed, overrides,
@@ -143,11 +147,27 @@ def _baseline_label(baseline: str | None, candidates: list[Candidate]) -> str:
 
 
 def _pending(store: Store, comparison_id: int, candidates, seeds) -> list[tuple[Candidate, int]]:
+    """The runs still to do, seed-major: a noisy machine's drift spreads over activations."""
     done = store.done_keys(comparison_id)
     return [
-        (c, s) for c in candidates for s in seeds
+        (c, s) for s in seeds for c in candidates
         if not _is_done(done, c, s)
     ]  # fmt: skip
+
+
+def _warm_up(task, data, pending: list[tuple[Candidate, int]]) -> None:
+    """Untimed warm-up with the first pending activation that trains (see `warm_up`).
+
+    An activation that fails here is simply passed over: its own run records the failure.
+    """
+    for candidate in {c.label: c for c, _ in pending}.values():
+        try:
+            warm_up(task, data, candidate.name, candidate.params, pending[0][1])
+            return
+        except KeyboardInterrupt:
+            raise ComparisonInterrupted("the warm-up before the first run") from None
+        except Exception:  # recorded by the activation's own run
+            continue
 
 
 def _is_done(done, candidate: Candidate, seed: int) -> bool:
@@ -192,14 +212,13 @@ def _record(store, run_id, outcome) -> None:
         store.mark_run(
             run_id, "diverged", diverged_epoch=outcome.diverged_epoch, epochs=outcome.epochs,
             param_count=outcome.param_count, total_seconds=outcome.total_seconds,
-            median_epoch_seconds=outcome.median_epoch_seconds,
         )  # fmt: skip
         return
     store.finish_run(
         run_id, test_loss=outcome.test_loss, test_accuracy=outcome.test_accuracy,
         epochs=outcome.epochs, param_count=outcome.param_count,
-        total_seconds=outcome.total_seconds, median_epoch_seconds=outcome.median_epoch_seconds,
-        weights=outcome.model_bytes, predictions=outcome.predictions,
+        total_seconds=outcome.total_seconds, weights=outcome.model_bytes,
+        predictions=outcome.predictions,
     )  # fmt: skip
 
 

@@ -15,6 +15,15 @@ Rules that shape the numbers:
 * Zero variance: when both samples are constant, Welch's statistic is 0/0 or x/0; equal
   constants give p = 1 ('no significant difference'), different constants p = 0 (every run of
   one beat every run of the other). Floating-point noise (1e-9 relative) counts as equal.
+* Time: a run's speed is its ``step_seconds``, seconds per training step after warm-up (see
+  `actlab.experiments.training`). ``step_ms_mean`` is their mean over finished runs in
+  milliseconds, ``step_ms_ci95_low``/``_high`` its 95% t-interval; ``warmup_seconds_mean`` the
+  mean training time of the first epoch (tracing, compilation), which speed leaves out.
+  ``time_ratio`` is the geometric-mean ratio of step times to the baseline's, with its 95%
+  interval ``time_ratio_ci95_low``/``_high``: paired by seed when at least two seeds have a
+  time on both sides (the mean of log(time / baseline time) over those seeds, its
+  t-interval, exponentiated; ``time_pairs`` counts the pairs), otherwise unpaired (the
+  difference of mean log times with Welch's interval, exponentiated; ``time_pairs`` = 0).
 * A test needs two finished runs on each side: with a single seed on either side the verdict
   is 'no test possible (1 seed)', with more seeds but fewer than two finished runs it is
   'no test possible (n<2)'; their p-values are NaN and not counted by Holm.
@@ -43,14 +52,21 @@ SUMMARY_COLUMNS = (
     "accuracy_ci95_high",
     "loss_mean",
     "loss_std",
-    "median_epoch_seconds",
+    "step_ms_mean",
+    "step_ms_ci95_low",
+    "step_ms_ci95_high",
+    "warmup_seconds_mean",
     "time_ratio",
+    "time_ratio_ci95_low",
+    "time_ratio_ci95_high",
+    "time_pairs",
     "diff_to_baseline",
     "p_value",
     "p_holm",
     "verdict",
 )
-REQUIRED_COLUMNS = ("activation", "status", "test_accuracy", "test_loss", "median_epoch_seconds")
+REQUIRED_COLUMNS = ("activation", "status", "test_accuracy", "test_loss", "step_seconds",
+                    "warmup_seconds")  # fmt: skip
 
 BASELINE = "baseline"
 BETTER = "better"
@@ -73,7 +89,9 @@ class _Group:
     failed: int
     accuracy: np.ndarray
     loss: np.ndarray
-    epoch_seconds: np.ndarray
+    step_seconds: pd.Series  # indexed by seed (by position when runs have no seeds)
+    warmup_seconds: np.ndarray
+    has_seeds: bool
 
 
 def summarize(
@@ -133,6 +151,45 @@ def welch_p_value(sample: np.ndarray, reference: np.ndarray) -> float:
         return float(stats.ttest_ind(sample, reference, equal_var=False).pvalue)
 
 
+def ratio_interval(
+    times: pd.Series, reference: pd.Series, *, paired: bool = True, confidence: float = 0.95
+) -> tuple[float, float, float, int]:
+    """Geometric-mean ratio of `times` to `reference` times, its interval, and the pairs used.
+
+    Both are indexed by seed. Paired (when `paired` and at least two seeds are on both
+    sides): exp of the mean of log(time / reference) over common seeds, and exp of its
+    t-interval. Otherwise unpaired: exp(mean log time - mean log reference) and exp of
+    Welch's interval for that difference (NaN with fewer than two times on a side).
+    Returns (ratio, low, high, pairs), pairs = 0 when unpaired.
+    """
+    times, reference = times[times > 0], reference[reference > 0]
+    if times.empty or reference.empty:
+        return math.nan, math.nan, math.nan, 0
+    common = times.index.intersection(reference.index)
+    unique = times.index.is_unique and reference.index.is_unique
+    if paired and unique and len(common) >= 2:
+        logs = np.log(times[common].to_numpy(float) / reference[common].to_numpy(float))
+        low, high = mean_interval(logs, confidence)
+        return math.exp(np.mean(logs)), math.exp(low), math.exp(high), len(common)
+    a, b = np.log(times.to_numpy(float)), np.log(reference.to_numpy(float))
+    difference = float(np.mean(a) - np.mean(b))
+    low, high = _welch_interval(a, b, difference, confidence)
+    return math.exp(difference), math.exp(low), math.exp(high), 0
+
+
+def _welch_interval(
+    a: np.ndarray, b: np.ndarray, difference: float, confidence: float
+) -> tuple[float, float]:
+    if min(len(a), len(b)) < 2:
+        return math.nan, math.nan
+    va, vb = np.var(a, ddof=1) / len(a), np.var(b, ddof=1) / len(b)
+    if va + vb == 0:
+        return difference, difference
+    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    half_width = stats.t.ppf((1 + confidence) / 2, df) * math.sqrt(va + vb)
+    return difference - half_width, difference + half_width
+
+
 def mean_interval(sample: np.ndarray, confidence: float = 0.95) -> tuple[float, float]:
     """The t-distribution confidence interval of the mean of `sample` (NaN if n < 2)."""
     n = len(sample)
@@ -155,7 +212,10 @@ def _groups(runs: pd.DataFrame) -> list[_Group]:
 
 def _group(name: str, frame: pd.DataFrame) -> _Group:
     finished = frame[frame["status"] == "finished"]
-    seeds = frame["seed"].nunique() if "seed" in frame.columns else len(frame)
+    has_seeds = "seed" in frame.columns
+    seeds = frame["seed"].nunique() if has_seeds else len(frame)
+    step_seconds = pd.to_numeric(finished["step_seconds"], errors="coerce")
+    step_seconds.index = finished["seed"].to_numpy() if has_seeds else range(len(finished))
     return _Group(
         name=name,
         seeds=int(seeds),
@@ -164,13 +224,19 @@ def _group(name: str, frame: pd.DataFrame) -> _Group:
         failed=int((frame["status"] == "failed").sum()),
         accuracy=_finite(finished["test_accuracy"]),
         loss=_finite(finished["test_loss"]),
-        epoch_seconds=_finite(finished["median_epoch_seconds"]),
+        step_seconds=step_seconds[np.isfinite(step_seconds)],
+        warmup_seconds=_finite(finished["warmup_seconds"]),
+        has_seeds=has_seeds,
     )
 
 
 def _describe(group: _Group, baseline: _Group) -> dict[str, object]:
     low, high = mean_interval(group.accuracy)
-    seconds = _median(group.epoch_seconds)
+    step_ms = group.step_seconds.to_numpy(float) * 1000.0
+    step_low, step_high = mean_interval(step_ms)
+    ratio, ratio_low, ratio_high, pairs = ratio_interval(
+        group.step_seconds, baseline.step_seconds, paired=group.has_seeds and baseline.has_seeds
+    )
     accuracy_mean = _mean(group.accuracy)
     return {
         "activation": group.name,
@@ -184,8 +250,14 @@ def _describe(group: _Group, baseline: _Group) -> dict[str, object]:
         "accuracy_ci95_high": high,
         "loss_mean": _mean(group.loss),
         "loss_std": _std(group.loss),
-        "median_epoch_seconds": seconds,
-        "time_ratio": _ratio(seconds, _median(baseline.epoch_seconds)),
+        "step_ms_mean": _mean(step_ms),
+        "step_ms_ci95_low": step_low,
+        "step_ms_ci95_high": step_high,
+        "warmup_seconds_mean": _mean(group.warmup_seconds),
+        "time_ratio": ratio,
+        "time_ratio_ci95_low": ratio_low,
+        "time_ratio_ci95_high": ratio_high,
+        "time_pairs": pairs,
         "diff_to_baseline": accuracy_mean - _mean(baseline.accuracy),
         "p_value": math.nan if group is baseline else _p_value(group, baseline),
         "why_no_test": None if group is baseline else _why_no_test(group, baseline),
@@ -263,13 +335,3 @@ def _std(sample: np.ndarray) -> float:
 
 def _sem(sample: np.ndarray) -> float:
     return _std(sample) / math.sqrt(len(sample)) if len(sample) > 1 else math.nan
-
-
-def _median(sample: np.ndarray) -> float:
-    return float(np.median(sample)) if len(sample) else math.nan
-
-
-def _ratio(value: float, reference: float) -> float:
-    if math.isnan(value) or math.isnan(reference) or reference == 0:
-        return math.nan
-    return value / reference

@@ -1,15 +1,28 @@
 """The results store: one SQLite file holding comparisons, their runs and every epoch.
 
-Schema (version 1)::
+Schema (version 2)::
 
     meta         key PRIMARY KEY, value          application='actlab', schema_version, created
     comparisons  id, name UNIQUE, task, config JSON, created
     runs         id, comparison_id -> comparisons, activation, params JSON, seed, status,
                  attempts, config JSON, test_loss, test_accuracy, param_count, total_seconds,
-                 median_epoch_seconds, diverged_epoch, error, started, finished,
-                 weights BLOB, predictions BLOB, UNIQUE(comparison_id, activation, params, seed)
+                 median_epoch_seconds, step_seconds, warmup_seconds, diverged_epoch, error,
+                 started, finished, weights BLOB, predictions BLOB,
+                 UNIQUE(comparison_id, activation, params, seed)
     epochs       run_id -> runs, epoch, loss, accuracy, val_loss, val_accuracy, seconds,
+                 train_seconds, train_steps, timed_seconds, timed_steps,
                  PRIMARY KEY(run_id, epoch)
+
+Times: an epoch's ``seconds`` is its wall time, validation included; ``train_seconds`` and
+``train_steps`` are its training phase alone (first training batch to the end of the last,
+validation and callbacks' work after it excluded); ``timed_seconds`` over ``timed_steps`` is
+the steady part that speed is measured on (see ``actlab.experiments.training``). A run's
+``step_seconds`` is its speed, recomputable from its epochs by `step_seconds`;
+``warmup_seconds`` is the training phase of its first epoch (tracing, compilation), kept apart.
+
+Version 1 stores (without the time columns added in version 2) are migrated in place when
+opened for writing (ALTER TABLE ADD COLUMN in one transaction; their old runs keep NULL
+there) and read as they are when opened read-only.
 
 Life of a run: ``start_run`` (status 'running'), ``add_epoch`` after each epoch (optional,
 for live progress), then ``finish_run`` or ``mark_run`` ('diverged', 'failed',
@@ -51,12 +64,27 @@ import numpy as np
 import pandas as pd
 
 APPLICATION = "actlab"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Columns each schema version added, by table, as (name, SQL type): the migration's steps.
+ADDED_COLUMNS = {
+    2: {
+        "runs": (("step_seconds", "REAL"), ("warmup_seconds", "REAL")),
+        "epochs": (
+            ("train_seconds", "REAL"),
+            ("train_steps", "INTEGER"),
+            ("timed_seconds", "REAL"),
+            ("timed_steps", "INTEGER"),
+        ),
+    },
+}
 DEFAULT_PATH = "actlab.db"
 STATUSES = ("running", "finished", "diverged", "failed", "interrupted")
 #: Outcomes a resumed comparison keeps; every other status is run again.
 DONE_STATUSES = frozenset({"finished", "diverged"})
-EPOCH_FIELDS = ("loss", "accuracy", "val_loss", "val_accuracy", "seconds")
+EPOCH_FIELDS = ("loss", "accuracy", "val_loss", "val_accuracy", "seconds", "train_seconds",
+                "train_steps", "timed_seconds", "timed_steps")  # fmt: skip
+#: Epoch fields that count steps: integers, read back as nullable Int64.
+EPOCH_COUNTS = ("train_steps", "timed_steps")
 BLOB_KINDS = ("weights", "predictions")
 
 #: (activation, canonical params JSON, seed): what makes a run unique in a comparison.
@@ -92,6 +120,8 @@ _SCHEMA = (
         param_count INTEGER,
         total_seconds REAL,
         median_epoch_seconds REAL,
+        step_seconds REAL,
+        warmup_seconds REAL,
         diverged_epoch INTEGER,
         error TEXT,
         started TEXT NOT NULL,
@@ -110,6 +140,10 @@ _SCHEMA = (
         val_loss REAL,
         val_accuracy REAL,
         seconds REAL,
+        train_seconds REAL,
+        train_steps INTEGER,
+        timed_seconds REAL,
+        timed_steps INTEGER,
         PRIMARY KEY (run_id, epoch)
     ) WITHOUT ROWID""",
 )
@@ -117,25 +151,29 @@ _SCHEMA = (
 _RESET_RUN = """
     UPDATE runs SET status = 'running', attempts = attempts + 1, config = ?, started = ?,
         test_loss = NULL, test_accuracy = NULL, param_count = NULL, total_seconds = NULL,
-        median_epoch_seconds = NULL, diverged_epoch = NULL, error = NULL, finished = NULL,
+        median_epoch_seconds = NULL, step_seconds = NULL, warmup_seconds = NULL,
+        diverged_epoch = NULL, error = NULL, finished = NULL,
         weights = NULL, predictions = NULL
     WHERE id = ?"""
 
-_INSERT_EPOCH = """
-    INSERT OR REPLACE INTO epochs (run_id, epoch, loss, accuracy, val_loss, val_accuracy, seconds)
-    VALUES (?, ?, ?, ?, ?, ?, ?)"""
+_INSERT_EPOCH = (
+    f"INSERT OR REPLACE INTO epochs (run_id, epoch, {', '.join(EPOCH_FIELDS)})"
+    f" VALUES (?, ?{', ?' * len(EPOCH_FIELDS)})"
+)
 
+# {step_seconds} and the like: filled by _query, with NULL where an old store lacks them.
 _RUNS_QUERY = """
     SELECT r.id AS run_id, c.name AS comparison, r.comparison_id, r.activation, r.params,
         r.seed, r.status, r.attempts, r.test_loss, r.test_accuracy, r.param_count,
-        r.total_seconds, r.median_epoch_seconds, r.diverged_epoch, r.error, r.started,
-        r.finished, r.weights IS NOT NULL AS has_weights,
+        r.total_seconds, r.median_epoch_seconds, {step_seconds}, {warmup_seconds},
+        r.diverged_epoch, r.error, r.started, r.finished, r.weights IS NOT NULL AS has_weights,
         r.predictions IS NOT NULL AS has_predictions, r.config
     FROM runs AS r JOIN comparisons AS c ON c.id = r.comparison_id"""
 
 _EPOCHS_QUERY = """
     SELECT c.name AS comparison, e.run_id, r.activation, r.params, r.seed, r.status,
-        e.epoch, e.loss, e.accuracy, e.val_loss, e.val_accuracy, e.seconds
+        e.epoch, e.loss, e.accuracy, e.val_loss, e.val_accuracy, e.seconds, {train_seconds},
+        {train_steps}, {timed_seconds}, {timed_steps}
     FROM epochs AS e
         JOIN runs AS r ON r.id = e.run_id
         JOIN comparisons AS c ON c.id = r.comparison_id"""
@@ -209,7 +247,7 @@ class Store:
         self.readonly = readonly
         self.timeout = float(timeout)
         opener = _open_readonly if readonly else _open_writable
-        self._conn = opener(self.path, self.timeout)
+        self._conn, self.schema_version = opener(self.path, self.timeout)
 
     def __repr__(self) -> str:
         mode = "readonly" if self.readonly else "writable"
@@ -332,6 +370,10 @@ class Store:
         val_loss: float | None = None,
         val_accuracy: float | None = None,
         seconds: float | None = None,
+        train_seconds: float | None = None,
+        train_steps: int | None = None,
+        timed_seconds: float | None = None,
+        timed_steps: int | None = None,
     ) -> None:
         """Record one epoch of a running run now (progress that survives a crash)."""
         record = {
@@ -341,6 +383,10 @@ class Store:
             "val_loss": val_loss,
             "val_accuracy": val_accuracy,
             "seconds": seconds,
+            "train_seconds": train_seconds,
+            "train_steps": train_steps,
+            "timed_seconds": timed_seconds,
+            "timed_steps": timed_steps,
         }
         rows = _epoch_rows(run_id, [record])
         with self._write() as conn:
@@ -357,14 +403,17 @@ class Store:
         param_count: int | None = None,
         total_seconds: float | None = None,
         median_epoch_seconds: float | None = None,
+        step_seconds: float | None = None,
+        warmup_seconds: float | None = None,
         weights: bytes | None = None,
         predictions: bytes | None = None,
     ) -> None:
         """Mark a running run 'finished' with its results and epochs, in one transaction.
 
         `epochs` (dicts with 'epoch' and any of EPOCH_FIELDS) replaces the epochs recorded
-        so far; None keeps those recorded with add_epoch. `median_epoch_seconds` defaults to
-        the median of the epochs' seconds. `weights` and `predictions` are bytes (e.g. a
+        so far; None keeps those recorded with add_epoch. `median_epoch_seconds`,
+        `step_seconds` and `warmup_seconds` default to what the stored epochs give (the
+        module functions of the same names). `weights` and `predictions` are bytes (e.g. a
         ``.weights.h5`` file's content, or ``arrays_to_npz(y_true=..., y_pred=...)``).
         """
         self._end_run(
@@ -376,6 +425,8 @@ class Store:
             param_count=_optional_int(param_count),
             total_seconds=_metric(total_seconds),
             median_epoch_seconds=_metric(median_epoch_seconds),
+            step_seconds=_metric(step_seconds),
+            warmup_seconds=_metric(warmup_seconds),
             weights=_blob(weights, "weights"),
             predictions=_blob(predictions, "predictions"),
         )
@@ -391,6 +442,8 @@ class Store:
         param_count: int | None = None,
         total_seconds: float | None = None,
         median_epoch_seconds: float | None = None,
+        step_seconds: float | None = None,
+        warmup_seconds: float | None = None,
     ) -> None:
         """End a running run as 'diverged' (needs `diverged_epoch`), 'failed' or 'interrupted'.
 
@@ -414,6 +467,8 @@ class Store:
             param_count=_optional_int(param_count),
             total_seconds=_metric(total_seconds),
             median_epoch_seconds=_metric(median_epoch_seconds),
+            step_seconds=_metric(step_seconds),
+            warmup_seconds=_metric(warmup_seconds),
         )
 
     def is_done(
@@ -446,14 +501,16 @@ class Store:
 
         Columns: run_id, comparison, comparison_id, activation, params, label (e.g.
         "elu(alpha=0.5)"), seed, status, attempts, test_loss, test_accuracy, param_count,
-        total_seconds, median_epoch_seconds, diverged_epoch, error, started, finished,
-        has_weights, has_predictions, config.
+        total_seconds, median_epoch_seconds, step_seconds, warmup_seconds, diverged_epoch,
+        error, started, finished, has_weights, has_predictions, config. Runs of a version 1
+        store have no step_seconds or warmup_seconds (NaN).
         """
         frame = self._filtered_frame(_RUNS_QUERY, "r.comparison_id", comparison, "r.id")
         frame["params"] = frame["params"].map(json.loads)
         frame.insert(frame.columns.get_loc("params") + 1, "label", _labels(frame))
         frame["config"] = frame["config"].map(json.loads)
-        for column in ("test_loss", "test_accuracy", "total_seconds", "median_epoch_seconds"):
+        for column in ("test_loss", "test_accuracy", "total_seconds", "median_epoch_seconds",
+                       "step_seconds", "warmup_seconds"):  # fmt: skip
             frame[column] = frame[column].astype("float64")
         for column in ("run_id", "comparison_id", "seed", "attempts"):
             frame[column] = frame[column].astype("int64")
@@ -475,7 +532,7 @@ class Store:
         for column in ("run_id", "seed", "epoch"):
             frame[column] = frame[column].astype("int64")
         for column in EPOCH_FIELDS:
-            frame[column] = frame[column].astype("float64")
+            frame[column] = frame[column].astype("Int64" if column in EPOCH_COUNTS else "float64")
         return frame
 
     def run_blob(self, run_id: int, kind: str) -> bytes | None:
@@ -502,8 +559,10 @@ class Store:
             if rows is not None:
                 conn.execute("DELETE FROM epochs WHERE run_id = ?", (run_id,))
                 conn.executemany(_INSERT_EPOCH, rows)
-            if columns.get("median_epoch_seconds") is None:
-                columns["median_epoch_seconds"] = _median_epoch_seconds(conn, run_id)
+            stored = _stored_epochs(conn, run_id)
+            for name, derive in _DERIVED_TIMES.items():
+                if columns.get(name) is None:
+                    columns[name] = derive(stored)
             columns |= {"status": status, "finished": _now()}
             # Column names come from this module, never from callers.
             assignments = ", ".join(f"{name} = ?" for name in columns)
@@ -549,6 +608,7 @@ class Store:
     def _filtered_frame(
         self, query: str, column: str, comparison: str | int | None, order: str
     ) -> pd.DataFrame:
+        query = query.format(**_added_columns_sql(self.schema_version))
         if comparison is None:
             return self._frame(f"{query} ORDER BY {order}")
         comparison_id = self._resolve_comparison(comparison)
@@ -597,6 +657,44 @@ def run_label(activation: str, params: Mapping[str, Any] | None) -> str:
     return f"{activation}({inside})"
 
 
+def median_epoch_seconds(epochs: Iterable[Mapping[str, Any]]) -> float | None:
+    """The median of the epochs' wall `seconds` (validation included), None without any."""
+    seconds = [value for value in _epoch_values(epochs, "seconds")]
+    return statistics.median(seconds) if seconds else None
+
+
+def step_seconds(epochs: Iterable[Mapping[str, Any]]) -> float | None:
+    """A run's speed: seconds per training step after warm-up, from its epoch records.
+
+    The timed steps of epochs 2 and later (sum of ``timed_seconds`` over sum of
+    ``timed_steps``); for a run with no later epoch, epoch 1's timed steps (those after its
+    warm-up batches). None when no step was timed.
+    """
+    timed = [
+        (record.get("epoch"), float(record["timed_seconds"]), int(record["timed_steps"]))
+        for record in epochs
+        if _is_finite(record.get("timed_seconds")) and _is_finite(record.get("timed_steps"))
+        and record["timed_steps"] > 0
+    ]  # fmt: skip
+    chosen = [item for item in timed if item[0] != 1] or timed
+    steps = sum(count for _, _, count in chosen)
+    return sum(seconds for _, seconds, _ in chosen) / steps if steps else None
+
+
+def warmup_seconds(epochs: Iterable[Mapping[str, Any]]) -> float | None:
+    """The training phase of epoch 1 (tracing and compilation included), None if unknown."""
+    first = [record for record in epochs if record.get("epoch") == 1]
+    values = _epoch_values(first, "train_seconds")
+    return values[0] if values else None
+
+
+_DERIVED_TIMES = {
+    "median_epoch_seconds": median_epoch_seconds,
+    "step_seconds": step_seconds,
+    "warmup_seconds": warmup_seconds,
+}
+
+
 def epochs_from_history(
     history: Any, seconds: Sequence[float] | None = None
 ) -> list[dict[str, Any]]:
@@ -630,7 +728,7 @@ def npz_to_arrays(blob: bytes) -> dict[str, np.ndarray]:
 # -- opening -----------------------------------------------------------------------------
 
 
-def _open_readonly(path: Path, timeout: float) -> sqlite3.Connection:
+def _open_readonly(path: Path, timeout: float) -> tuple[sqlite3.Connection, int]:
     _check_existing_file(path)
     conn = _connect_readonly(path, timeout)
     try:
@@ -644,10 +742,10 @@ def _open_readonly(path: Path, timeout: float) -> sqlite3.Connection:
     except BaseException:
         conn.close()
         raise
-    return conn
+    return conn, version
 
 
-def _open_writable(path: Path, timeout: float) -> sqlite3.Connection:
+def _open_writable(path: Path, timeout: float) -> tuple[sqlite3.Connection, int]:
     if path.exists():
         _check_existing_file(path)
         _check_writable(path)
@@ -665,12 +763,12 @@ def _open_writable(path: Path, timeout: float) -> sqlite3.Connection:
             _create_schema(conn, path, timeout)
         else:
             _ensure_wal(conn, path, timeout)
-            with _immediate(conn, path, timeout):
-                pass  # fail now, with a clear error, if another writer holds the lock
+            # Takes the write lock: fails now, with a clear error, if another writer holds it.
+            _migrate(conn, path, timeout)
     except BaseException:
         conn.close()
         raise
-    return conn
+    return conn, SCHEMA_VERSION
 
 
 def _connect(target: str, path: Path, timeout: float, uri: bool = False) -> sqlite3.Connection:
@@ -787,7 +885,7 @@ def _schema_version(conn: sqlite3.Connection, path: Path, timeout: float) -> int
 
 
 def _check_version(version: int | None, path: Path) -> None:
-    if version is None or version == SCHEMA_VERSION:
+    if version is None or version == SCHEMA_VERSION or version in _OLDER_VERSIONS:
         return
     if version > SCHEMA_VERSION:
         raise NewerSchemaError(
@@ -818,6 +916,24 @@ def _create_schema(conn: sqlite3.Connection, path: Path, timeout: float) -> None
                 ("created", _now()),
             ],
         )
+
+
+_OLDER_VERSIONS = frozenset(range(1, SCHEMA_VERSION))
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, timeout: float) -> None:
+    """Bring an older store up to SCHEMA_VERSION in one transaction: all steps or none."""
+    with _immediate(conn, path, timeout):
+        version = _schema_version(conn, path, timeout)  # another process may have migrated it
+        _check_version(version, path)
+        for added_in in range(version + 1, SCHEMA_VERSION + 1):
+            for table, columns in ADDED_COLUMNS[added_in].items():
+                for name, sql_type in columns:  # names and types come from this module
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {sql_type}")
+        if version != SCHEMA_VERSION:
+            conn.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
+            )
 
 
 def _ensure_wal(conn: sqlite3.Connection, path: Path, timeout: float) -> None:
@@ -940,17 +1056,40 @@ def _epoch_rows(run_id: int, epochs: Iterable[Mapping[str, Any]]) -> list[tuple]
         if number in seen:
             raise ValueError(f"epoch {number} is given twice")
         seen.add(number)
-        rows.append((run_id, number, *(_metric(record.get(field)) for field in EPOCH_FIELDS)))
+        rows.append((run_id, number, *(_epoch_value(record, field) for field in EPOCH_FIELDS)))
     return rows
 
 
-def _median_epoch_seconds(conn: sqlite3.Connection, run_id: int) -> float | None:
-    seconds = [
-        value
-        for (value,) in conn.execute("SELECT seconds FROM epochs WHERE run_id = ?", (run_id,))
-        if value is not None
-    ]
-    return statistics.median(seconds) if seconds else None
+def _stored_epochs(conn: sqlite3.Connection, run_id: int) -> list[dict[str, Any]]:
+    names = ("epoch", *EPOCH_FIELDS)
+    rows = conn.execute(
+        f"SELECT {', '.join(names)} FROM epochs WHERE run_id = ? ORDER BY epoch", (run_id,)
+    )
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def _is_finite(value: Any) -> bool:
+    return value is not None and math.isfinite(float(value))
+
+
+def _epoch_values(epochs: Iterable[Mapping[str, Any]], field: str) -> list[float]:
+    return [float(e[field]) for e in epochs if _is_finite(e.get(field))]
+
+
+def _added_columns_sql(version: int) -> dict[str, str]:
+    """Each column a schema version added, as the runs/epochs queries select it."""
+    selected = {}
+    for added_in, tables in ADDED_COLUMNS.items():
+        for table, columns in tables.items():
+            for name, _ in columns:
+                present = added_in <= version
+                selected[name] = f"{table[0]}.{name}" if present else f"NULL AS {name}"
+    return selected
+
+
+def _epoch_value(record: Mapping[str, Any], field: str) -> float | int | None:
+    value = record.get(field)
+    return _optional_int(value) if field in EPOCH_COUNTS else _metric(value)
 
 
 def _blob(value: Any, name: str) -> bytes | None:

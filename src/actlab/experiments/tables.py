@@ -12,18 +12,19 @@ VERDICT_STYLE = {"better": "green", "worse": "red", "baseline": "bold"}
 
 
 def summary_table(summary: pd.DataFrame, title: str = "") -> Table:
-    """The statistics of `summarize` as a Rich table (mean ± std, CI, time ratio, verdict)."""
+    """The statistics of `summarize` as a Rich table (mean ± std, CI, step time and its ratio
+    to the baseline with 95% CIs, verdict)."""
     table = Table(title=Text(title))
     table.add_column("activation", no_wrap=True)
-    for column in ("runs", "test accuracy", "95% CI", "test loss", "s/epoch", "time ×",
-                   "Δ acc", "p (Holm)"):  # fmt: skip
+    for column in ("runs", "test accuracy", "95% CI", "test loss", "ms/step [95% CI]",
+                   "time × [95% CI]", "Δ acc", "p (Holm)"):  # fmt: skip
         table.add_column(column, justify="right")
     table.add_column("verdict")
     for row in summary.itertuples():
         cells = (
             row.activation, _runs(row), _pm(row.accuracy_mean, row.accuracy_std),
             _interval(row.accuracy_ci95_low, row.accuracy_ci95_high), _num(row.loss_mean, 4),
-            _num(row.median_epoch_seconds, 2), _num(row.time_ratio, 2),
+            step_time_text(row), time_ratio_text(row),
             _signed(row.diff_to_baseline), _num(row.p_holm, 3),
         )  # fmt: skip
         table.add_row(*map(Text, cells), Text(row.verdict, VERDICT_STYLE.get(row.verdict, "")))
@@ -42,7 +43,7 @@ def study_table(study, result) -> Table:
         "activation",
         "runs",
         "our test accuracy",
-        "our s/epoch",
+        "our ms/step",
         f"article: {study.reported_metric}",
         "ours, same measure",
         "verdict",
@@ -52,7 +53,7 @@ def study_table(study, result) -> Table:
         reported = study.reported.get(row.activation)
         table.add_row(*map(Text, (
             row.activation, _runs(row), _pm(row.accuracy_mean, row.accuracy_std),
-            _num(row.median_epoch_seconds, 2), "" if reported is None else f"{reported:g}",
+            step_time_text(row), "" if reported is None else f"{reported:g}",
             _ours_same_measure(study, result, runs, row.activation), row.verdict,
         )))  # fmt: skip
     return table
@@ -72,6 +73,26 @@ def _ours_same_measure(study, result, runs: pd.DataFrame, label: str) -> str:
         last = history[history["run_id"].isin(mine["run_id"])].groupby("run_id").tail(5)
         return _pm(*_mean_std(last.groupby("run_id")["val_accuracy"].mean().tolist()))
     return _pm(*_mean_std(mine["test_accuracy"].tolist()))
+
+
+def step_time_text(row) -> str:
+    """Mean milliseconds per step of a `summarize` row, with its 95% CI when there is one."""
+    mean = row.step_ms_mean
+    digits = 0 if math.isnan(mean) or mean <= 0 else max(0, 2 - math.floor(math.log10(mean)))
+    return _with_interval(mean, row.step_ms_ci95_low, row.step_ms_ci95_high, digits)
+
+
+def time_ratio_text(row) -> str:
+    """The step-time ratio to the baseline of a `summarize` row, with its 95% CI."""
+    return _with_interval(row.time_ratio, row.time_ratio_ci95_low, row.time_ratio_ci95_high, 2)
+
+
+def _with_interval(value: float, low: float, high: float, digits: int) -> str:
+    if value is None or math.isnan(value):
+        return "—"
+    if low is None or math.isnan(low):
+        return f"{value:.{digits}f}"
+    return f"{value:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
 
 
 def _mean_std(values: list[float]) -> tuple[float, float]:

@@ -1,9 +1,27 @@
-"""One run: build the task's model with an activation, train it under a seed, evaluate it."""
+"""One run: build the task's model with an activation, train it under a seed, evaluate it.
+
+What is timed, per epoch (all clocks are ``time.perf_counter``):
+
+* ``seconds``: the epoch's wall time, from ``on_epoch_begin`` to ``on_epoch_end``, validation
+  included (the learning curves' time axis).
+* ``train_seconds`` over ``train_steps``: its training phase alone, from the start of the first
+  training batch to the end of the last one (when validation begins, or the epoch ends
+  without validation), after waiting for the device to finish; validation and the
+  callbacks' own work at the epoch's end (such as the store's writes) are not in it.
+* ``timed_seconds`` over ``timed_steps``: the steady steps speed is measured on, from the
+  start of a batch to the start of the epoch's last batch, with the device synchronised at
+  both ends. In epoch 1 the window starts after its first ``warmup_batches(steps)`` batches
+  (tracing and compilation happen there); in later epochs at its first batch. The last batch
+  is never timed: it may be smaller, and a new input shape is traced/compiled anew.
+
+A run's speed (``step_seconds``, see `actlab.experiments.store.step_seconds`) is the timed
+steps of epochs 2 and later; a one-epoch run uses epoch 1's. Epoch 1's training phase is
+kept apart as ``warmup_seconds``.
+"""
 
 from __future__ import annotations
 
 import math
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -17,6 +35,8 @@ import numpy as np
 from actlab.experiments.store import arrays_to_npz
 
 EPOCH_METRICS = ("loss", "accuracy", "val_loss", "val_accuracy")
+#: At most this many batches of epoch 1 are warm-up, never timed.
+WARMUP_BATCHES = 5
 
 
 @dataclass
@@ -32,14 +52,20 @@ class RunOutcome:
     model_bytes: bytes | None = field(default=None, repr=False)
     predictions: bytes | None = field(default=None, repr=False)
 
-    @property
-    def median_epoch_seconds(self) -> float | None:
-        seconds = [e["seconds"] for e in self.epochs]
-        return statistics.median(seconds) if seconds else None
+
+def warmup_batches(steps: int) -> int:
+    """How many leading batches of epoch 1 are warm-up: WARMUP_BATCHES, fewer in short
+    epochs (about half of them, at least one)."""
+    return min(WARMUP_BATCHES, max(1, (steps - 1) // 2))
 
 
 class EpochRecorder(keras.callbacks.Callback):
-    """Per-epoch metrics and wall time; stops training when the loss is no longer finite."""
+    """Per-epoch metrics and times (module docstring); stops training when the loss is no
+    longer finite.
+
+    Only batch *begin* hooks are used: a batch end hook would make Keras wait for every step
+    and convert its logs, which changes the speed being measured.
+    """
 
     def __init__(self, on_epoch: Callable[[dict[str, Any]], None] | None = None):
         super().__init__()
@@ -47,14 +73,40 @@ class EpochRecorder(keras.callbacks.Callback):
         self.diverged_epoch: int | None = None
         self._on_epoch = on_epoch
         self._started = 0.0
+        self._epoch = 0
+        self._clock: dict[str, float | int | None] = {}
 
     def on_epoch_begin(self, epoch, logs=None):
         self._started = time.perf_counter()
+        self._epoch = epoch
+        self._clock = {"train_start": None, "train_end": None, "steps": 0,
+                       "timed_start": None, "timed_end": None, "first_timed": None}  # fmt: skip
+
+    def on_train_batch_begin(self, batch, logs=None):
+        clock = self._clock
+        if clock["train_start"] is None:
+            clock["train_start"] = time.perf_counter()
+        clock["steps"] = batch + 1
+        steps = self.params.get("steps")
+        if not steps:
+            return
+        first = warmup_batches(steps) if self._epoch == 0 else 0
+        if batch in (first, steps - 1) and first < steps - 1:
+            synchronize(self.model)
+            now = time.perf_counter()
+            if batch == first:
+                clock["timed_start"], clock["first_timed"] = now, batch
+            else:
+                clock["timed_end"] = now
+
+    def on_test_begin(self, logs=None):
+        self._end_training_phase()
 
     def on_epoch_end(self, epoch, logs=None):
+        self._end_training_phase()
         seconds = time.perf_counter() - self._started
         logs = logs or {}
-        record = {"epoch": epoch + 1, "seconds": seconds}
+        record = {"epoch": epoch + 1, "seconds": seconds, **self._phase_times()}
         record.update({k: float(logs[k]) for k in EPOCH_METRICS if k in logs})
         self.records.append(record)
         if not math.isfinite(record.get("loss", 0.0)):
@@ -62,6 +114,45 @@ class EpochRecorder(keras.callbacks.Callback):
             self.model.stop_training = True
         if self._on_epoch is not None:
             self._on_epoch(record)
+
+    def _end_training_phase(self) -> None:
+        clock = self._clock
+        if clock.get("train_end") is None and clock.get("train_start") is not None:
+            synchronize(self.model)
+            clock["train_end"] = time.perf_counter()
+
+    def _phase_times(self) -> dict[str, float | int | None]:
+        clock = self._clock
+        times: dict[str, float | int | None] = {"train_steps": clock["steps"]}
+        if clock["train_end"] is not None:
+            times["train_seconds"] = clock["train_end"] - clock["train_start"]
+        if clock["timed_end"] is not None:
+            last = self.params["steps"] - 1
+            times["timed_seconds"] = clock["timed_end"] - clock["timed_start"]
+            times["timed_steps"] = last - clock["first_timed"]
+        return times
+
+
+def synchronize(model: keras.Model) -> None:
+    """Wait until the device has finished every training step dispatched so far.
+
+    JAX and CUDA run steps asynchronously: without this, a clock would read the time the
+    steps were queued, not when they were done.
+    """
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
+
+        # During fit, Keras keeps JAX's newest state in _jax_state, not yet in the variables.
+        state = getattr(model, "_jax_state", None)
+        jax.block_until_ready(state or [v.value for v in model.optimizer.variables])
+    elif backend == "torch":
+        import torch
+
+        if torch.cuda.is_available():
+            torch.cuda.synchronize()
+    else:  # TensorFlow: reading a variable waits for the ops that update it
+        keras.ops.convert_to_numpy(model.optimizer.iterations)
 
 
 def train_one(
@@ -99,6 +190,22 @@ def train_one(
         if keep_model:
             outcome.model_bytes = model_to_bytes(model)
     return outcome
+
+
+def warm_up(task, data, activation: str, params: dict[str, float], seed: int) -> None:
+    """An untimed throwaway training of a few batches, validation and prediction included.
+
+    The process's first training pays one-off costs (backend and thread pool start-up, first
+    graph tracing, the data pipeline's first use); doing them here keeps them out of the first
+    timed run. The seed is set again by each real run, so this changes no result.
+    """
+    x_train, y_train, x_test, y_test = data
+    size = task.batch_size * (WARMUP_BATCHES + 2)
+    keras.utils.set_random_seed(seed)
+    model = task.build_model(activation, activation_params=params or None)
+    model.fit(x_train[:size], y_train[:size], batch_size=task.batch_size, epochs=1, verbose=0,
+              validation_data=(x_test[:size], y_test[:size]))  # fmt: skip
+    model.predict(x_test[:size], batch_size=max(task.batch_size, 256), verbose=0)
 
 
 def _evaluate(model, x_test, y_test, batch_size: int, outcome: RunOutcome) -> None:

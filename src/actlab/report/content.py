@@ -9,13 +9,15 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from actlab import activations as catalog
+from actlab.experiments.tables import step_time_text, time_ratio_text
 from actlab.report.data import ComparisonData
 from actlab.report.document import Code, Document, Link, Paragraph, Section, Table
 from actlab.report.figures import FigureSet
 
 ALPHA = 0.05
-STATISTICS_HEADERS = ["activation", "runs", "test accuracy", "95% CI", "test loss", "s/epoch",
-                      "time ×", "Δ accuracy", "p (Holm)", "verdict"]  # fmt: skip
+STATISTICS_HEADERS = ["activation", "runs", "test accuracy", "95% CI", "test loss",
+                      "ms/step [95% CI]", "time × [95% CI]", "Δ accuracy", "p (Holm)",
+                      "verdict"]  # fmt: skip
 
 
 def build_document(data: ComparisonData, figures: FigureSet) -> Document:
@@ -44,7 +46,7 @@ def statistics_table(data: ComparisonData) -> Table:
             row.activation, _runs_text(row, int(totals.get(row.activation, 0))),
             _plus_minus(row.accuracy_mean, row.accuracy_std),
             _interval(row.accuracy_ci95_low, row.accuracy_ci95_high), _number(row.loss_mean, 4),
-            _number(row.median_epoch_seconds, 3), _number(row.time_ratio, 2),
+            step_time_text(row), time_ratio_text(row),
             _signed(row.diff_to_baseline), _number(row.p_holm, 3), row.verdict,
         ])  # fmt: skip
         classes.append("verdict-" + row.verdict.split(" ")[0])
@@ -52,7 +54,10 @@ def statistics_table(data: ComparisonData) -> Table:
         f"Baseline: {data.baseline}. Test accuracy is the mean ± sample standard deviation "
         "over finished runs; 95% CI is the t-interval of the mean. "
         + _test_text(int(summary["p_holm"].notna().sum()))
-        + " s/epoch: median epoch time; time ×: ratio to the baseline."
+        + " ms/step: mean time per training step after warm-up (first epoch, or a "
+        "one-epoch run's first batches, left out; validation excluded) with its 95% "
+        "t-interval over runs; time ×: geometric-mean ratio of step times to the baseline's, "
+        "paired by seed, with its 95% interval."
     )
     return Table(STATISTICS_HEADERS, rows, caption=caption, row_classes=classes,
                  css_class="numbers")  # fmt: skip
@@ -102,7 +107,9 @@ def environment_blocks(data: ComparisonData) -> list:
             f"The runs ran in {len(environments)} different environments; times compare "
             "fairly only within one.", "warning"))  # fmt: skip
     for environment, count in environments:
-        rows = [["runs", str(count)], ["backend", str(environment.get("backend") or "unknown")]]
+        rows = [["runs", str(count)]]
+        rows += [[key.replace("_", " "), str(environment.get(key) or "unknown")]
+                 for key in ("backend", "device", "dtype_policy")]  # fmt: skip
         rows += [[f"{name} version", str(version)]
                  for name, version in (environment.get("versions") or {}).items()]  # fmt: skip
         rows += [[name, str(value)] for name, value in (environment.get("machine") or {}).items()]

@@ -88,7 +88,8 @@ class ComparisonData:
         return blob
 
     def environments(self) -> list[tuple[dict, int]]:
-        """Distinct (backend, versions, machine) of the runs, with how many runs had each."""
+        """Distinct (backend, device, dtype policy, versions, machine) of the runs, with how
+        many runs had each."""
         counts = Counter(json.dumps(_environment(config), sort_keys=True)
                          for config in self.runs["config"])  # fmt: skip
         return [(json.loads(text), count) for text, count in counts.most_common()]
@@ -163,4 +164,5 @@ def _chosen_comparison(comparisons: pd.DataFrame, name: str | None, db: Path) ->
 
 def _environment(config) -> dict:
     config = config if isinstance(config, dict) else {}
-    return {key: config.get(key) for key in ("backend", "versions", "machine")}
+    return {key: config.get(key) for key in ("backend", "device", "dtype_policy", "versions",
+                                             "machine")}  # fmt: skip
