@@ -32,6 +32,7 @@ def test_compare_prints_the_statistics_table(store):
     assert "relu" in output and "tanhexp" in output
     assert "baseline" in output
     assert "95% CI" in output and "p (Holm)" in output
+    assert "ms/step [95% CI]" in output and "time × [95% CI]" in output
 
 
 def test_compare_as_json_and_csv_reuses_the_finished_runs(store):
@@ -41,6 +42,8 @@ def test_compare_as_json_and_csv_reuses_the_finished_runs(store):
     rows = json.loads(as_json.stdout)
     assert [r["activation"] for r in rows] == ["relu", "tanhexp"]
     assert rows[0]["verdict"] == "baseline" and rows[0]["runs_finished"] == 2
+    assert rows[0]["time_ratio"] == 1.0 and rows[1]["time_pairs"] == 2
+    assert rows[1]["step_ms_ci95_low"] <= rows[1]["step_ms_mean"] <= rows[1]["step_ms_ci95_high"]
     as_csv = invoke("compare", "relu", "tanhexp", "--seeds", "2", "--db", str(db), *FAST,
                     "--format", "csv")  # fmt: skip
     assert as_csv.stdout.splitlines()[0].startswith("activation,runs_finished,")
@@ -52,6 +55,8 @@ def test_runs_lists_what_the_store_holds(store):
     assert result.exit_code == 0
     assert "digits_mlp[epochs=2]" in result.output  # brackets are not eaten as markup
     assert result.output.count("finished") == 4
+    devices = result.output.count("cpu: ") + result.output.count("gpu: ")
+    assert "ms/step" in result.output and devices == 4
 
 
 def test_export_writes_seed_004_style_per_epoch_csv(store, tmp_path):

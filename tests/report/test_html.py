@@ -35,6 +35,9 @@ def test_the_real_report_has_every_section_figure_and_statistic(trained_report):
     assert [row[0] for row in statistics[1:]] == ["relu", "tanhexp"]
     assert [row[1] for row in statistics[1:]] == ["2/2", "2/2"]
     assert statistics[1][-1] == "baseline"
+    headers = statistics[0]
+    assert statistics[1][headers.index("time × [95% CI]")] == "1.00 [1.00, 1.00]"  # paired
+    assert statistics[2][headers.index("ms/step [95% CI]")] != "—"
     assert "All 4 runs finished." in page.text
 
 
@@ -57,6 +60,8 @@ def test_config_environment_and_activations_are_listed(trained_report):
     assert config["overrides"] == '{"epochs": 2}'
     environment = dict(page.table_after("Environment")[1:])
     assert environment["runs"] == "4" and environment["keras version"]
+    assert environment["device"].startswith(("cpu: ", "gpu: "))
+    assert environment["dtype policy"] == "float32"
     activations = page.table_after("Activations")
     assert activations[2][:4] == ["tanhexp", "tanhexp", "—", "function"]
     assert activations[2][4] == r"x \tanh(e^{x})"
