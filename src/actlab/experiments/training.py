@@ -53,6 +53,27 @@ class RunOutcome:
     predictions: bytes | None = field(default=None, repr=False)
 
 
+@dataclass
+class _EpochClock:
+    """Times of one epoch's training phase and of its timed window (module docstring)."""
+
+    train_start: float | None = None
+    train_end: float | None = None
+    steps: int = 0
+    timed_start: float | None = None
+    timed_end: float | None = None
+    timed_steps: int = 0
+
+    def times(self) -> dict[str, float | int]:
+        times: dict[str, float | int] = {"train_steps": self.steps}
+        if self.train_end is not None:
+            times["train_seconds"] = self.train_end - self.train_start
+        if self.timed_end is not None:
+            times["timed_seconds"] = self.timed_end - self.timed_start
+            times["timed_steps"] = self.timed_steps
+        return times
+
+
 def warmup_batches(steps: int) -> int:
     """How many leading batches of epoch 1 are warm-up: WARMUP_BATCHES, fewer in short
     epochs (about half of them, at least one)."""
@@ -73,31 +94,29 @@ class EpochRecorder(keras.callbacks.Callback):
         self.diverged_epoch: int | None = None
         self._on_epoch = on_epoch
         self._started = 0.0
-        self._epoch = 0
-        self._clock: dict[str, float | int | None] = {}
+        self._clock = _EpochClock()
+        self._window: tuple[int, int] | None = None  # first timed batch, the last batch
 
     def on_epoch_begin(self, epoch, logs=None):
         self._started = time.perf_counter()
-        self._epoch = epoch
-        self._clock = {"train_start": None, "train_end": None, "steps": 0,
-                       "timed_start": None, "timed_end": None, "first_timed": None}  # fmt: skip
+        self._clock = _EpochClock()
+        steps = self.params.get("steps") or 0  # unknown: nothing is timed
+        first = warmup_batches(steps) if epoch == 0 else 0
+        self._window = (first, steps - 1) if first < steps - 1 else None
 
     def on_train_batch_begin(self, batch, logs=None):
         clock = self._clock
-        if clock["train_start"] is None:
-            clock["train_start"] = time.perf_counter()
-        clock["steps"] = batch + 1
-        steps = self.params.get("steps")
-        if not steps:
+        if clock.train_start is None:
+            clock.train_start = time.perf_counter()
+        clock.steps = batch + 1
+        if self._window is None or batch not in self._window:
             return
-        first = warmup_batches(steps) if self._epoch == 0 else 0
-        if batch in (first, steps - 1) and first < steps - 1:
-            synchronize(self.model)
-            now = time.perf_counter()
-            if batch == first:
-                clock["timed_start"], clock["first_timed"] = now, batch
-            else:
-                clock["timed_end"] = now
+        synchronize(self.model)
+        first, last = self._window
+        if batch == first:
+            clock.timed_start = time.perf_counter()
+        else:
+            clock.timed_end, clock.timed_steps = time.perf_counter(), last - first
 
     def on_test_begin(self, logs=None):
         self._end_training_phase()
@@ -106,7 +125,7 @@ class EpochRecorder(keras.callbacks.Callback):
         self._end_training_phase()
         seconds = time.perf_counter() - self._started
         logs = logs or {}
-        record = {"epoch": epoch + 1, "seconds": seconds, **self._phase_times()}
+        record = {"epoch": epoch + 1, "seconds": seconds, **self._clock.times()}
         record.update({k: float(logs[k]) for k in EPOCH_METRICS if k in logs})
         self.records.append(record)
         if not math.isfinite(record.get("loss", 0.0)):
@@ -117,20 +136,9 @@ class EpochRecorder(keras.callbacks.Callback):
 
     def _end_training_phase(self) -> None:
         clock = self._clock
-        if clock.get("train_end") is None and clock.get("train_start") is not None:
+        if clock.train_end is None and clock.train_start is not None:
             synchronize(self.model)
-            clock["train_end"] = time.perf_counter()
-
-    def _phase_times(self) -> dict[str, float | int | None]:
-        clock = self._clock
-        times: dict[str, float | int | None] = {"train_steps": clock["steps"]}
-        if clock["train_end"] is not None:
-            times["train_seconds"] = clock["train_end"] - clock["train_start"]
-        if clock["timed_end"] is not None:
-            last = self.params["steps"] - 1
-            times["timed_seconds"] = clock["timed_end"] - clock["timed_start"]
-            times["timed_steps"] = last - clock["first_timed"]
-        return times
+            clock.train_end = time.perf_counter()
 
 
 def synchronize(model: keras.Model) -> None:
