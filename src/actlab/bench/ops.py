@@ -170,7 +170,8 @@ def _result(names, candidates, samples, saved, errors, head) -> BenchResult:
         "errors": errors,
     }
     title = f"actlab bench ops: time as a multiple of relu's ({head['backend']})"
-    return BenchResult("ops", title, head, ops_columns(), rows, notes, measurements)
+    columns = ops_columns(saved=any(value is not None for value in saved.values()))
+    return BenchResult("ops", title, head, columns, rows, notes, measurements)
 
 
 def _row(name, candidates, medians, reference, saved) -> dict:
@@ -185,13 +186,14 @@ def _row(name, candidates, medians, reference, saved) -> dict:
     return row
 
 
-def ops_columns() -> list[Column]:
+def ops_columns(saved: bool = True) -> list[Column]:
+    """The table's columns; the saved-memory ones only where the backend can count it."""
     columns = [Column("activation", "activation")]
     for implementation in IMPLEMENTATIONS:
         for mode in MODES:
             title = f"{_TITLES[implementation]} {_MODE_TITLES[mode]}"
             columns.append(Column(f"{implementation}_{mode}", title))
-    for implementation in ("actlab", "portable", "naive"):
+    for implementation in ("actlab", "portable", "naive") if saved else ():
         title = f"{_TITLES[implementation]} saved ×input"
         columns.append(Column(f"{implementation}_saved", title, digits=1, missing="n/a"))
     return columns
@@ -207,7 +209,7 @@ def _notes(head, reference, errors) -> list[str]:
         "keras.ops composite users write (e.g. x * tanh(exp(x))). —: no such implementation.",
         "saved ×input: bytes the backward pass keeps (JAX: residuals of jax.vjp; PyTorch: "
         "tensors saved for backward, each storage once), as a multiple of the input's bytes; "
-        "n/a where the backend offers no honest count (TensorFlow).",
+        "not shown where the backend offers no honest count (TensorFlow).",
     ]
     notes += [f"failed: {key}: {message}" for key, message in errors.items()]
     return notes
