@@ -10,7 +10,7 @@ from actlab.bench.results import BenchResult, Column, header
 def _result() -> BenchResult:
     columns = [Column("name", "name"), Column("x", "x ×"), Column("mem", "mem", 1, "n/a")]
     rows = [{"name": "a", "x": 1.234, "mem": None}, {"name": "b", "x": math.nan, "mem": 2.0}]
-    head = header("cpu", {"size": 8})
+    head = header({"size": 8})
     return BenchResult("ops", "title", head, columns, rows, ["a note"])
 
 

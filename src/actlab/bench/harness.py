@@ -45,9 +45,6 @@ class Harness:
     def saved_bytes(self, fn: Callable, x) -> int | None:
         return None
 
-    def device(self, x) -> str:
-        return str(getattr(x, "device", "cpu"))
-
 
 class TensorFlowHarness(Harness):
     backend = "tensorflow"
@@ -80,12 +77,6 @@ class TensorFlowHarness(Harness):
             run(x, upstream)[1].numpy()
 
         return call
-
-    def device(self, x):
-        import tensorflow as tf
-
-        kind = tf.DeviceSpec.from_string(x.device).device_type or "CPU"
-        return kind.lower()
 
 
 def _first_element(y):
@@ -127,9 +118,6 @@ class JaxHarness(Harness):
         _, vjp_fn = jax.vjp(fn, x)
         return int(sum(leaf.nbytes for leaf in jax.tree_util.tree_leaves(vjp_fn)))
 
-    def device(self, x):
-        return ", ".join(sorted(d.platform for d in x.devices()))
-
 
 class TorchHarness(Harness):
     backend = "torch"
@@ -166,9 +154,6 @@ class TorchHarness(Harness):
         with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
             fn(leaf)
         return int(sum(storages.values()))
-
-    def device(self, x):
-        return x.device.type
 
 
 def _synchronize(x) -> None:

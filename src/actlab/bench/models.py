@@ -57,7 +57,7 @@ def run_models(
         "steps": steps, "repeats": repeats, "dtype": keras.config.floatx(),
         "data": "synthetic random inputs and labels of the task's shapes (no dataset)",
     }  # fmt: skip
-    return _result(chosen, steps, samples, shapes, header(bench.device(x), settings))
+    return _result(chosen, steps, samples, shapes, header(settings))
 
 
 def _check_positive(value, what: str) -> None:

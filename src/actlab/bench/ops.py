@@ -65,7 +65,7 @@ def run_ops(
     samples = timing.interleaved(runs, repeats, calls)
     saved = {c.key: _saved_multiple(bench, c, x, errors) for c in candidates}
     settings = {"dtype": dtype, "size": size, "repeats": repeats}
-    return _result(chosen, candidates, samples, saved, errors, header(bench.device(x), settings))
+    return _result(chosen, candidates, samples, saved, errors, header(settings))
 
 
 def _check_settings(size: int, dtype: str, repeats: int) -> None:

@@ -108,12 +108,13 @@ class BenchResult:
         return written
 
 
-def header(device: str, settings: dict[str, Any]) -> dict[str, Any]:
-    """The shared environment description plus the device, the settings and the date."""
+def header(settings: dict[str, Any]) -> dict[str, Any]:
+    """The shared environment description (`experiments.environment`), settings and date."""
     described = environment.describe()
     return {
         "backend": described["backend"],
-        "device": device,
+        "device": described["device"],
+        "dtype_policy": described["dtype_policy"],
         "versions": described["versions"],
         "machine": described["machine"],
         "settings": settings,
