@@ -36,7 +36,8 @@ class ComparisonResult:
         return self._mine(frame)
 
     def table(self, alpha: float = 0.05) -> pd.DataFrame:
-        """One row per activation: accuracy mean, std, 95% CI, loss, time, p-values, verdict."""
+        """One row per activation: accuracy mean, std, 95% CI, loss, step time and its ratio
+        to the baseline with 95% CIs, p-values, verdict (see `summarize`)."""
         runs = self.runs().drop(columns=["activation"]).rename(columns={"label": "activation"})
         return summarize(runs, baseline=self.baseline, alpha=alpha, order=self.labels)
 

@@ -214,8 +214,10 @@ def _group(name: str, frame: pd.DataFrame) -> _Group:
     finished = frame[frame["status"] == "finished"]
     has_seeds = "seed" in frame.columns
     seeds = frame["seed"].nunique() if has_seeds else len(frame)
-    step_seconds = pd.to_numeric(finished["step_seconds"], errors="coerce")
-    step_seconds.index = finished["seed"].to_numpy() if has_seeds else range(len(finished))
+    step_seconds = pd.Series(
+        pd.to_numeric(finished["step_seconds"], errors="coerce").to_numpy(dtype=float),
+        index=finished["seed"].to_numpy() if has_seeds else range(len(finished)),
+    )
     return _Group(
         name=name,
         seeds=int(seeds),

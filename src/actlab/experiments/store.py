@@ -234,6 +234,8 @@ class Store:
     ``Store(path)`` opens the file for writing and creates it (and its directory) if missing;
     ``Store(path, readonly=True)`` opens an existing file for queries only and never writes
     to it. ``timeout`` is how long, in seconds, to wait for another writer's lock.
+    ``schema_version`` is the file's schema version: SCHEMA_VERSION once opened for writing
+    (an older store is migrated), an older one's own when it is opened read-only.
     """
 
     def __init__(
