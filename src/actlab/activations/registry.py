@@ -18,7 +18,7 @@ from typing import Any
 import keras
 from keras import ops
 
-from actlab.activations import keras_table
+from actlab.activations import fused, keras_table
 from actlab.activations.spec import PROPERTIES, ActivationSpec, Param, Reference
 
 KERAS_PACKAGE = "actlab"
@@ -92,6 +92,16 @@ def get(name: str, /, **params: Any) -> Callable:
     return BoundActivation(entry.name, **checked)
 
 
+def portable(name: str, /, **params: Any) -> Callable:
+    """Like `get`, but the entry's `keras.ops` expression run op by op, without the fused path.
+
+    The same function as `get(name)`: the reference the fast paths are tested and timed against.
+    """
+    get(name)  # the same checks: a function entry
+    entry = spec(name)
+    return functools.partial(entry.fn.portable, **entry.validate_params(params))
+
+
 def layer(activation: str, /, **params: Any) -> keras.layers.Layer:
     """A fresh `keras.layers.Layer` for any entry (learnable entries are layer-only).
 
@@ -135,13 +145,16 @@ def register(
     note: str = "",
     override: bool = False,
     builtin: bool = False,
+    fuse: bool = True,
 ):
     """Add an activation to the catalog; use as ``@register(name=..., formula=..., reference=...)``.
 
     `obj` is a function ``f(x, **params)`` written with `keras.ops`, or a `keras.layers.Layer`
     subclass (a learnable activation). Parameters default to the function's keyword defaults.
-    The decorated function is returned wrapped (half precision computed in float32), and is
-    usable everywhere a catalog name is. Re-using a taken name or alias needs ``override=True``.
+    The decorated function is returned wrapped (half precision computed in float32, and on
+    each backend compiled into one fused kernel forward and one backward: `activations.fused`),
+    and is usable everywhere a catalog name is. ``fuse=False`` keeps it op by op, for a function
+    the compilers cannot take. Re-using a taken name or alias needs ``override=True``.
     """
 
     def decorate(target):
@@ -155,7 +168,7 @@ def register(
         entry_aliases = tuple(canonical(a) for a in aliases)
         _check_free(entry_name, entry_aliases, override)
         _check_properties(entry_name, properties)
-        fn = None if is_layer else _float32_for_half_inputs(target, entry_name)
+        fn = None if is_layer else _catalog_function(target, entry_name, fuse)
         entry = ActivationSpec(
             name=entry_name,
             formula=formula,
@@ -228,6 +241,15 @@ def _params_from_signature(target) -> tuple[Param, ...]:
 
 def _first_line(doc: str | None) -> str:
     return inspect.cleandoc(doc).splitlines()[0] if doc else ""
+
+
+def _catalog_function(target: Callable, entry_name: str, fuse: bool) -> Callable:
+    """`target` as the catalog calls it: fused where it can be, its portable form kept."""
+    portable_fn = _float32_for_half_inputs(target, entry_name)
+    stochastic = {"training", "seed"} & set(inspect.signature(target).parameters)
+    fn = fused.fuse(portable_fn) if fuse and not stochastic else portable_fn
+    fn.portable = portable_fn
+    return fn
 
 
 def _float32_for_half_inputs(fn: Callable, entry_name: str) -> Callable:

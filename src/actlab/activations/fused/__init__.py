@@ -1,0 +1,56 @@
+"""Fast paths for function entries: one fused kernel forward, one backward, per backend.
+
+The catalog writes each activation once, in `keras.ops`. Run op by op, that spelling costs a
+pass over the tensor per operation (a dozen for GELU's erfc) and keeps every intermediate for
+the backward pass. `fuse` compiles the same expression into one forward kernel and one
+backward kernel that recomputes from the input, so the backward pass keeps the input alone:
+
+* TensorFlow: an XLA-compiled forward and an XLA-compiled gradient, joined by
+  ``tf.custom_gradient`` (`fused.tensorflow`);
+* JAX: ``jax.jit`` of ``jax.checkpoint`` (`fused.jax`);
+* PyTorch: ``torch.compile`` of the expression, whose backward the compiler derives and fuses
+  (`fused.torch`); tensors below `torch_min_elements` values run eagerly, where compiling
+  would cost more than it saves.
+
+The portable form stays the definition: the fast path computes the same expression and its
+tests compare it with the portable form on the catalog's mpmath grid.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+import keras
+
+#: Below this many values a torch tensor runs eagerly (see `fused.torch`).
+torch_min_elements = 65536
+
+
+def fuse(portable: Callable) -> Callable:
+    """The fast form of `portable` (``f(x, **params)``) on the current Keras backend.
+
+    Symbolic Keras tensors (model construction) go to `portable`; so does everything on a
+    backend without a fast path.
+    """
+    backend = importlib.import_module(f"actlab.activations.fused.{keras.backend.backend()}")
+    kernels: dict[tuple, Callable] = {}
+
+    def kernel(params: dict[str, Any]) -> Callable:
+        key = tuple(sorted(params.items()))
+        if key not in kernels:
+            kernels[key] = backend.compile_kernel(functools.partial(portable, **params))
+        return kernels[key]
+
+    @functools.wraps(portable)
+    def fast(x, **params):
+        if isinstance(x, keras.KerasTensor):
+            return portable(x, **params)
+        x = keras.ops.convert_to_tensor(x)
+        if not keras.backend.is_float_dtype(x.dtype):
+            x = keras.ops.cast(x, keras.backend.floatx())
+        return kernel(params)(x)
+
+    return fast

@@ -1,0 +1,49 @@
+"""TensorFlow: an XLA-compiled forward and an XLA-compiled backward, tied by custom_gradient.
+
+TensorFlow runs a graph op by op on the CPU (each op one pass over the tensor, each output
+kept for the gradient). XLA fuses the forward into one loop; the backward recomputes the
+forward from the input inside its own fused loop, so only the input is kept between them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import tensorflow as tf
+
+
+class _OwnRetracingFilter(logging.Filter):
+    """Drops TensorFlow's "excessive retracing" warning about these kernels.
+
+    There is one kernel per activation and parameter set, each traced once per input
+    signature: many traces by design, which the warning takes for a tf.function made in a loop.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not ("triggered tf.function retracing" in message and "actlab_fused_" in message)
+
+
+tf.get_logger().addFilter(_OwnRetracingFilter())
+
+
+def compile_kernel(f: Callable) -> Callable:
+    """``f`` as one XLA kernel forward and one backward, keeping only its input."""
+
+    @tf.function(jit_compile=True, autograph=False)
+    def actlab_fused_forward(x):
+        return f(x)
+
+    @tf.function(jit_compile=True, autograph=False)
+    def actlab_fused_backward(x, upstream):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = f(x)
+        return tape.gradient(y, x, output_gradients=upstream)
+
+    @tf.custom_gradient
+    def kernel(x):
+        return actlab_fused_forward(x), lambda upstream: actlab_fused_backward(x, upstream)
+
+    return kernel

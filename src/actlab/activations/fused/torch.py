@@ -1,0 +1,76 @@
+"""PyTorch: a compiled forward and a compiled backward, tied by an autograd.Function.
+
+Eager PyTorch launches one kernel per operation and keeps their outputs for autograd.
+``torch.compile`` (Inductor) fuses the forward into one loop; the backward, the vector-Jacobian
+product of the same expression (``torch.func.vjp``), is compiled into another that recomputes
+the forward from the input, which is all the Function keeps.
+
+Compiling costs seconds per activation, so tensors under `fused.torch_min_elements` values
+(unit tests, tiny layers) stay eager. Before its first use each kernel is checked against the
+eager form on a probe grid, and one that disagrees stays eager: Inductor's vectorised
+``expm1`` on the CPU, for one, is off by 1% near 0, which the catalog does not accept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import torch
+
+from actlab.activations import fused
+
+# Every activation goes through the same wrapper function, and Dynamo counts compiled variants
+# per code object: its default limit (8) would send all but eight activations back to eager.
+torch._dynamo.config.recompile_limit = max(torch._dynamo.config.recompile_limit, 1024)
+
+_PROBE_RTOL = 1e-5
+_PROBE = np.concatenate([-np.logspace(4, -6, 512), [0.0], np.logspace(-6, 4, 511)])
+
+
+def compile_kernel(f: Callable) -> Callable:
+    """``f`` as one compiled kernel forward and one backward, where that keeps it exact."""
+    forward = torch.compile(f, dynamic=True)
+    backward = torch.compile(lambda x, upstream: torch.func.vjp(f, x)[1](upstream)[0],
+                             dynamic=True)  # fmt: skip
+
+    class Fused(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return forward(x)
+
+        @staticmethod
+        def backward(ctx, upstream):
+            (x,) = ctx.saved_tensors
+            return backward(x, upstream)
+
+    def kernel(x):
+        if x.numel() < fused.torch_min_elements:
+            return f(x)
+        if kernel.exact is None:
+            kernel.exact = _agrees(Fused.apply, f, device=x.device)
+        return Fused.apply(x) if kernel.exact else f(x)
+
+    kernel.exact = None  # unknown until first used: the compiled form agrees with f
+    return kernel
+
+
+def _agrees(compiled: Callable, f: Callable, device) -> bool:
+    """Whether `compiled` gives `f`'s values and gradients on the probe grid (float32)."""
+    try:
+        values = [_value_and_grad(g, device) for g in (compiled, f)]
+    except Exception:  # a function the compiler cannot take runs eagerly
+        return False
+    tiny = float(np.finfo(np.float32).tiny)
+    return all(
+        np.allclose(a, b, rtol=_PROBE_RTOL, atol=tiny, equal_nan=True)
+        for a, b in zip(*values, strict=True)
+    )
+
+
+def _value_and_grad(g: Callable, device) -> tuple[np.ndarray, np.ndarray]:
+    x = torch.tensor(_PROBE, dtype=torch.float32, device=device, requires_grad=True)
+    y = g(x)
+    (grad,) = torch.autograd.grad(y, x, torch.ones_like(y))
+    return y.detach().cpu().numpy(), grad.cpu().numpy()

@@ -1,0 +1,155 @@
+"""The fused fast path (the default) against the portable keras.ops form it compiles.
+
+The catalog's value and gradient suite already runs on the fast path (`activations.get`);
+here the two forms are compared directly on the same mpmath grid, in every float dtype, and
+the fast path's backward is shown to keep the input alone.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from actlab import activations
+from actlab.activations import fused
+from tests.activations.backend_grad import value_and_grad
+from tests.activations.references import ALL as REFERENCES
+from tests.activations.test_catalog_values import ELEMENTWISE, GRID, _fn
+
+BACKEND = keras.backend.backend()
+# The seed articles' activations; on PyTorch, compiling each costs seconds, so only these.
+SEED_ENTRIES = ("tanhexp", "mish", "gelu", "silu", "elu", "softplus_linear",
+                "reflection_linear", "zero_fit_linear", "hard_sigmoid")  # fmt: skip
+CASES = [c for c in ELEMENTWISE if BACKEND != "torch" or c.values[0] in SEED_ENTRIES]
+# Compiled and op-by-op forms may round differently (fused multiply-adds, another exp).
+RTOL = {"float32": 2e-6, "float16": 1e-3, "bfloat16": 8e-3}
+
+
+@pytest.fixture(autouse=True)
+def _compile_every_size(monkeypatch):
+    monkeypatch.setattr(fused, "torch_min_elements", 0)
+
+
+def _portable(name: str, params: dict):
+    return activations.portable(name, **params)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "bfloat16"])
+@pytest.mark.parametrize(("name", "params"), CASES)
+def test_fast_path_matches_portable_form(name, params, dtype):
+    y_fast, g_fast = value_and_grad(_fn(name, params), GRID, dtype)
+    y_portable, g_portable = value_and_grad(_portable(name, params), GRID, dtype)
+    tiny = float(np.finfo(np.float32).tiny)
+    np.testing.assert_allclose(y_fast, y_portable, rtol=RTOL[dtype], atol=tiny)
+    # At a kink one rounding (a fused multiply-add) can move x to the other side.
+    smooth = [all(abs(float(v) - k) > 1e-9 for k in REFERENCES[name].kinks) for v in GRID]
+    np.testing.assert_allclose(g_fast[smooth], g_portable[smooth], rtol=RTOL[dtype], atol=1e-6)
+
+
+def test_seed_entries_are_fused():
+    for name in SEED_ENTRIES:
+        fn = activations.get(name)
+        assert fn is not fn.portable, f"{name} runs op by op"
+
+
+def test_stochastic_and_opted_out_entries_stay_portable():
+    assert activations.get("rrelu") is activations.get("rrelu").portable
+
+    @activations.register(name="opted_out_square", fuse=False)
+    def opted_out_square(x):
+        """x squared, op by op."""
+        return x * x
+
+    try:
+        assert opted_out_square is opted_out_square.portable
+    finally:
+        activations.unregister("opted_out_square")
+
+
+def test_user_functions_are_fused_and_exact():
+    @activations.register(name="user_softplus_linear", reference="seed 004")
+    def user_softplus_linear(x, scale=2.0):
+        """Seed 004's softplus + linear."""
+        from keras import ops
+
+        return ops.where(x <= 0, scale * ops.softplus(x), x + scale * ops.log(2.0))
+
+    try:
+        fn = activations.get("user_softplus_linear", scale=1.5)
+        y, g = value_and_grad(fn, GRID)
+        expected = np.where(GRID <= 0, 1.5 * np.logaddexp(0, GRID), GRID + 1.5 * np.log(2.0))
+        tiny = float(np.finfo(np.float32).tiny)  # compiled kernels may flush subnormals to 0
+        np.testing.assert_allclose(y, expected, rtol=1e-6, atol=tiny)
+        expected_grad = np.where(GRID <= 0, 1.5 / (1 + np.exp(-GRID.astype(np.float64))), 1.0)
+        np.testing.assert_allclose(g, expected_grad, rtol=1e-6, atol=tiny)
+    finally:
+        activations.unregister("user_softplus_linear")
+
+
+def test_symbolic_inputs_take_the_portable_form():
+    x = keras.KerasTensor((None, 7))
+    assert activations.get("tanhexp")(x).shape == (None, 7)
+
+
+def test_integer_inputs_are_computed_in_floatx():
+    y = activations.get("tanhexp")(keras.ops.convert_to_tensor(np.arange(3)))
+    assert keras.backend.standardize_dtype(y.dtype) == keras.backend.floatx()
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(y), np.arange(3) * np.tanh(np.exp(np.arange(3))), rtol=1e-6
+    )
+
+
+@pytest.mark.parametrize("name", ["gelu", "tanhexp", "mish"])
+def test_backward_keeps_only_the_input(name):
+    x = np.random.default_rng(0).normal(size=(64, 1024)).astype(np.float32)
+    activations.get(name)(x)  # the first call compiles (and on torch checks) the kernel
+    kept = _bytes_kept_for_backward(activations.get(name), x)
+    portable_kept = _bytes_kept_for_backward(activations.portable(name), x)
+    assert kept <= x.nbytes, f"{name} keeps {kept / x.nbytes:.1f}x its input"
+    assert portable_kept > x.nbytes  # the measurement sees intermediates when there are some
+
+
+def _bytes_kept_for_backward(fn, x: np.ndarray) -> int:
+    """Bytes the backend keeps between forward and backward (TF: counted from the graph)."""
+    if BACKEND == "jax":
+        import jax
+
+        _, vjp = jax.vjp(fn, x)
+        return sum(leaf.nbytes for leaf in jax.tree_util.tree_leaves(vjp) if leaf.ndim > 0)
+    if BACKEND == "torch":
+        import torch
+
+        saved = []
+        xt = torch.tensor(x, requires_grad=True)
+        with torch.autograd.graph.saved_tensors_hooks(
+            lambda t: saved.append(t) or t, lambda t: t
+        ):
+            fn(xt)
+        distinct = {t.data_ptr(): t for t in saved if t.numel() > 1}
+        return sum(t.numel() * t.element_size() for t in distinct.values())
+    return _tensorflow_bytes_kept(fn, x)
+
+
+def _tensorflow_bytes_kept(fn, x: np.ndarray) -> int:
+    """Full-size tensors of the forward graph that the gradient graph reads."""
+    import tensorflow as tf
+
+    @tf.function
+    def forward_backward(v):
+        with tf.GradientTape() as tape:
+            tape.watch(v)
+            y = fn(v)
+        return tape.gradient(y, v)
+
+    graph = forward_backward.get_concrete_function(tf.TensorSpec(x.shape, tf.float32)).graph
+    full_size = {
+        t.name for op in graph.get_operations() for t in op.outputs
+        if t.shape.is_fully_defined() and t.shape.num_elements() == x.size
+        and not op.name.startswith("gradient_tape")
+    }  # fmt: skip
+    read_by_gradient = {
+        t.name for op in graph.get_operations() if op.name.startswith("gradient_tape")
+        for t in op.inputs if t.name in full_size
+    }  # fmt: skip
+    return len(read_by_gradient) * x.nbytes
