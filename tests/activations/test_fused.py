@@ -10,6 +10,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 import pytest
+import scipy.special
 
 from actlab import activations
 from actlab.activations import fused
@@ -81,7 +82,7 @@ def test_user_functions_are_fused_and_exact():
         expected = np.where(GRID <= 0, 1.5 * np.logaddexp(0, GRID), GRID + 1.5 * np.log(2.0))
         tiny = float(np.finfo(np.float32).tiny)  # compiled kernels may flush subnormals to 0
         np.testing.assert_allclose(y, expected, rtol=1e-6, atol=tiny)
-        expected_grad = np.where(GRID <= 0, 1.5 / (1 + np.exp(-GRID.astype(np.float64))), 1.0)
+        expected_grad = np.where(GRID <= 0, 1.5 * scipy.special.expit(GRID.astype(np.float64)), 1.0)
         np.testing.assert_allclose(g, expected_grad, rtol=1e-6, atol=tiny)
     finally:
         activations.unregister("user_softplus_linear")
@@ -153,3 +154,42 @@ def _tensorflow_bytes_kept(fn, x: np.ndarray) -> int:
         for t in op.inputs if t.name in full_size
     }  # fmt: skip
     return len(read_by_gradient) * x.nbytes
+
+
+@pytest.mark.parametrize("layer", ["dense", "conv"])
+def test_layers_train_the_same_on_the_fast_path(layer):
+    """Weight gradients of a layer with a fused activation match the portable form's."""
+    x = np.random.default_rng(1).normal(size=(4, 6, 6, 3)).astype(np.float32)
+    grads = [_weight_gradients(layer, act, x) for act in (activations.get("gelu"),
+                                                           activations.portable("gelu"))]
+    for fast, portable in zip(*grads, strict=True):
+        np.testing.assert_allclose(fast, portable, rtol=1e-5, atol=1e-7)
+
+
+def _weight_gradients(layer: str, activation, x: np.ndarray) -> list[np.ndarray]:
+    keras.utils.set_random_seed(0)
+    body = (keras.layers.Dense(5, activation=activation) if layer == "dense"
+            else keras.layers.Conv2D(5, 3, activation=activation))  # fmt: skip
+    model = keras.Sequential([keras.Input(x.shape[1:]), body])
+    if BACKEND == "tensorflow":
+        import tensorflow as tf
+
+        @tf.function  # in a graph, as Keras trains
+        def gradients(inputs):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_sum(model(inputs) ** 2)
+            return tape.gradient(loss, model.trainable_variables)
+
+        return [g.numpy() for g in gradients(tf.constant(x))]
+    if BACKEND == "jax":
+        import jax
+
+        def loss(trainable):
+            y, _ = model.stateless_call(trainable, [], x)
+            return (y**2).sum()
+
+        return [np.asarray(g) for g in jax.grad(loss)([v.value for v in model.trainable_variables])]
+    import torch
+
+    (model(torch.tensor(x)) ** 2).sum().backward()
+    return [v.value.grad.numpy() for v in model.trainable_variables]

@@ -129,8 +129,15 @@ def quick_gelu(x):
     builtin=True,
 )
 def mish(x):
-    """Mish: `f(x) = x tanh(softplus(x))` (Misra, 2019)."""
-    return x * ops.tanh(ops.softplus(x))
+    """Mish: `f(x) = x tanh(softplus(x))` (Misra, 2019).
+
+    Evaluated with one exponential: with `n = e^x (e^x + 2)`, `tanh(ln(1 + e^x)) = n / (n + 2)`,
+    exact in both tails (`n / 2 ~ e^x` as x -> -inf); the exponent is capped at `EXP_CAP`,
+    where the gate is 1 in float32.
+    """
+    e = ops.exp(ops.minimum(x, EXP_CAP))
+    n = e * (e + 2.0)
+    return x * (n / (n + 2.0))
 
 
 @register(
