@@ -14,6 +14,7 @@ import scipy.special
 
 from actlab import activations
 from actlab.activations import fused
+from actlab.bench import harness
 from tests.activations.backend_grad import value_and_grad
 from tests.activations.references import ALL as REFERENCES
 from tests.activations.test_catalog_values import ELEMENTWISE, GRID, _fn
@@ -107,53 +108,12 @@ def test_backward_keeps_only_the_input(name):
     activations.get(name)(x)  # the first call compiles (and on torch checks) the kernel
     kept = _bytes_kept_for_backward(activations.get(name), x)
     portable_kept = _bytes_kept_for_backward(activations.portable(name), x)
-    assert kept <= x.nbytes, f"{name} keeps {kept / x.nbytes:.1f}x its input"
+    assert kept <= x.nbytes + 1024, f"{name} keeps {kept / x.nbytes:.1f}x its input"  # + scalars
     assert portable_kept > x.nbytes  # the measurement sees intermediates when there are some
 
 
 def _bytes_kept_for_backward(fn, x: np.ndarray) -> int:
-    """Bytes the backend keeps between forward and backward (TF: counted from the graph)."""
-    if BACKEND == "jax":
-        import jax
-
-        _, vjp = jax.vjp(fn, x)
-        return sum(leaf.nbytes for leaf in jax.tree_util.tree_leaves(vjp) if leaf.ndim > 0)
-    if BACKEND == "torch":
-        import torch
-
-        saved = []
-        xt = torch.tensor(x, requires_grad=True)
-        with torch.autograd.graph.saved_tensors_hooks(
-            lambda t: saved.append(t) or t, lambda t: t
-        ):
-            fn(xt)
-        distinct = {t.data_ptr(): t for t in saved if t.numel() > 1}
-        return sum(t.numel() * t.element_size() for t in distinct.values())
-    return _tensorflow_bytes_kept(fn, x)
-
-
-def _tensorflow_bytes_kept(fn, x: np.ndarray) -> int:
-    """Full-size tensors of the forward graph that the gradient graph reads."""
-    import tensorflow as tf
-
-    @tf.function
-    def forward_backward(v):
-        with tf.GradientTape() as tape:
-            tape.watch(v)
-            y = fn(v)
-        return tape.gradient(y, v)
-
-    graph = forward_backward.get_concrete_function(tf.TensorSpec(x.shape, tf.float32)).graph
-    full_size = {
-        t.name for op in graph.get_operations() for t in op.outputs
-        if t.shape.is_fully_defined() and t.shape.num_elements() == x.size
-        and not op.name.startswith("gradient_tape")
-    }  # fmt: skip
-    read_by_gradient = {
-        t.name for op in graph.get_operations() if op.name.startswith("gradient_tape")
-        for t in op.inputs if t.name in full_size
-    }  # fmt: skip
-    return len(read_by_gradient) * x.nbytes
+    return harness.current().saved_bytes(fn, keras.ops.convert_to_tensor(x))
 
 
 @pytest.mark.parametrize("layer", ["dense", "conv"])

@@ -31,7 +31,8 @@ def test_rows_ratios_and_limit(result):
 
 def test_header_says_the_data_is_synthetic(result, tmp_path):
     json_path, md_path = result.write(tmp_path)
-    assert json_path.name == f"models-{result.header['backend']}.json"
+    task, backend = result.header["settings"]["task"], result.header["backend"]
+    assert json_path.name == f"models-{task}-{backend}.json"
     settings = json.loads(json_path.read_text())["header"]["settings"]
     assert settings["task"] == "digits_mlp" and settings["steps"] == 2
     assert "synthetic" in settings["data"]

@@ -19,7 +19,6 @@ _GOMES_2011 = Reference(
     "Comparison of new activation functions in neural network for forecasting financial time "
     "series", year=2011, authors="Gomes, Ludermir, Lima", doi="10.1007/s00521-010-0407-3",
 )  # fmt: skip
-_SQRT_HALF = math.sqrt(0.5)
 _SIGMOID_LIKE = ("bounded", "bounded_below", "bounded_above", "monotonic", "smooth")
 _ODD_SIGMOID_LIKE = (*_SIGMOID_LIKE, "zero_centred")
 
@@ -183,12 +182,9 @@ def erf(x):
 def probit(x):
     """Probit: `f(x) = Phi(x)`, the standard normal CDF (Gomes, Ludermir & Lima, 2011).
 
-    Computed from erfc for |x| >= 1, so the left tail keeps its relative precision
-    (Phi(-5) = 2.9e-7), and from erf near 0, where `numerics.erfc`'s |x| has no slope.
+    Computed from erfc, so the left tail keeps its relative precision (Phi(-5) = 2.9e-7).
     """
-    central = ops.abs(x) < 1.0
-    middle = 0.5 + 0.5 * ops.erf(where_safe(central, x, 0.0) * _SQRT_HALF)
-    return ops.where(central, middle, normal_cdf(where_safe(ops.logical_not(central), x, 1.0)))
+    return normal_cdf(x)
 
 
 @register(

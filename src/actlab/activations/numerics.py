@@ -10,13 +10,6 @@ from keras import ops
 #: float64) and e**EXP_CAP stays finite, so clipping the exponent keeps gradients finite.
 EXP_CAP = 20.0
 
-# Coefficients of erfc(z) = t exp(-z^2 + P(t)), t = 1 / (1 + z/2), z >= 0, with fractional
-# error below 1.2e-7 everywhere (Press et al., Numerical Recipes, 2nd ed., section 6.2).
-_ERFC_COEFFS = (
-    -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
-    0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277,
-)  # fmt: skip
-
 
 def where_safe(condition, x, safe_value):
     """`x` where `condition` holds, else `safe_value`: feed a branch only inputs it can take.
@@ -28,18 +21,13 @@ def where_safe(condition, x, safe_value):
 
 
 def erfc(x):
-    """Complementary error function with relative accuracy ~1e-7 on the whole real line.
+    """Complementary error function, with full relative precision in the right tail.
 
-    Unlike ``1 - erf(x)`` it keeps full relative precision in the far right tail, which GELU
-    and the normal CDF need for large negative inputs.
+    Unlike ``1 - erf(x)`` it keeps its digits where erfc is tiny (x >> 1), which GELU and the
+    normal CDF need for large negative inputs. Each backend's own erfc (relative error below
+    3e-6 in float32) is one fused operation with an analytic gradient.
     """
-    z = ops.where(x >= 0, x, -x)  # not abs(): its gradient at 0 is 0 on TensorFlow and torch
-    t = 1.0 / (1.0 + 0.5 * z)
-    poly = _ERFC_COEFFS[-1]
-    for c in reversed(_ERFC_COEFFS[:-1]):
-        poly = c + t * poly
-    right_tail = t * ops.exp(-z * z + poly)
-    return ops.where(x >= 0, right_tail, 2.0 - right_tail)
+    return ops.erfc(x)
 
 
 def normal_cdf(x):

@@ -12,8 +12,8 @@ The upstream gradient is cast to the output's dtype (a no-op where they agree).
 
 `saved_bytes` is what the backward pass keeps: on JAX the residuals of ``jax.vjp(f, x)`` (the
 leaves of the returned vjp function), on PyTorch the tensors saved for backward
-(``torch.autograd.graph.saved_tensors_hooks``, each storage counted once). TensorFlow offers no
-honest count for a tape on the CPU, so it is ``None`` there.
+(``torch.autograd.graph.saved_tensors_hooks``, each storage counted once), on TensorFlow the
+full-size forward tensors that the ops depending on the upstream gradient read.
 """
 
 from __future__ import annotations
@@ -71,12 +71,43 @@ class TensorFlowHarness(Harness):
                 tape.watch(x)
                 y = fn(x)
             dx = tape.gradient(y, x, output_gradients=tf.cast(upstream, y.dtype))
-            return dx, _first_element(dx)
+            # y is fetched too: in training the next layer reads it, so it must be computed
+            # (a backward that recomputes from x would otherwise let TF prune the forward).
+            return dx, _first_element(y) + tf.cast(_first_element(dx), y.dtype)
 
         def call(x, upstream):
             run(x, upstream)[1].numpy()
 
         return call
+
+    def saved_bytes(self, fn, x):
+        """Bytes of the full-size forward tensors that the backward graph reads.
+
+        The backward is every op that depends on the upstream gradient; what it reads from
+        the rest of the graph (the forward) is what the tape keeps.
+        """
+        import tensorflow as tf
+
+        @tf.function(autograph=False)
+        def forward_backward(v, upstream):
+            with tf.GradientTape() as tape:
+                tape.watch(v)
+                y = fn(v)
+            return tape.gradient(y, v, output_gradients=upstream)
+
+        spec = tf.TensorSpec(x.shape, x.dtype)
+        graph = forward_backward.get_concrete_function(spec, spec).graph
+        backward = {graph.inputs[1].op.name}
+        kept = {}
+        for op in graph.get_operations():  # in creation order: inputs before their readers
+            if any(t.op.name in backward for t in op.inputs):
+                backward.add(op.name)
+                kept.update({t.name: t for t in op.inputs if t.op.name not in backward})
+        size = x.shape.num_elements()
+        return sum(
+            t.shape.num_elements() * t.dtype.size for t in kept.values()
+            if t.shape.is_fully_defined() and t.shape.num_elements() == size
+        )  # fmt: skip
 
 
 def _first_element(y):
@@ -103,12 +134,12 @@ class JaxHarness(Harness):
 
         def backward(x, upstream):
             y, vjp_fn = jax.vjp(fn, x)
-            return vjp_fn(upstream.astype(y.dtype))[0]
+            return y, vjp_fn(upstream.astype(y.dtype))[0]  # y too: XLA would drop it unused
 
         compiled = jax.jit(backward)
 
         def call(x, upstream):
-            compiled(x, upstream).block_until_ready()
+            jax.block_until_ready(compiled(x, upstream))
 
         return call
 

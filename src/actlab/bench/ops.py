@@ -208,8 +208,8 @@ def _notes(head, reference, errors) -> list[str]:
         "native: the backend's own op, only where it computes the same function; naive: the "
         "keras.ops composite users write (e.g. x * tanh(exp(x))). —: no such implementation.",
         "saved ×input: bytes the backward pass keeps (JAX: residuals of jax.vjp; PyTorch: "
-        "tensors saved for backward, each storage once), as a multiple of the input's bytes; "
-        "not shown where the backend offers no honest count (TensorFlow).",
+        "tensors saved for backward, each storage once; TensorFlow: full-size forward tensors "
+        "the gradient graph reads), as a multiple of the input's bytes.",
     ]
     notes += [f"failed: {key}: {message}" for key, message in errors.items()]
     return notes

@@ -1,7 +1,8 @@
 """A benchmark's result: header (machine, versions, settings), a table, notes; JSON and Markdown.
 
-``write(folder)`` puts ``<kind>-<backend>.json`` (every number, the raw samples included) and
-``<kind>-<backend>.md`` (the header and the table) there; ``rich_table()`` is the terminal form.
+``write(folder)`` puts ``<stem>.json`` (every number, the raw samples included) and
+``<stem>.md`` (the header and the table) there, the stem ``ops-<backend>`` or
+``models-<task>-<backend>``; ``rich_table()`` is the terminal form.
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ class BenchResult:
 
     @property
     def stem(self) -> str:
-        return f"{self.kind}-{self.header['backend']}"
+        """``ops-<backend>``, ``models-<task>-<backend>``: one file per table."""
+        task = self.header["settings"].get("task")
+        return "-".join(part for part in (self.kind, task, self.header["backend"]) if part)
 
     def cell(self, row: dict[str, Any], column: Column) -> str:
         value = row.get(column.key)
@@ -97,7 +100,7 @@ class BenchResult:
         return table
 
     def write(self, folder: Path) -> list[Path]:
-        """Write ``<kind>-<backend>.json`` and ``.md`` into `folder` (made if missing)."""
+        """Write ``<stem>.json`` and ``.md`` into `folder` (made if missing)."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         written = []
