@@ -126,30 +126,50 @@ def test_layers_train_the_same_on_the_fast_path(layer):
         np.testing.assert_allclose(fast, portable, rtol=1e-5, atol=1e-7)
 
 
+def test_frelu_trains_like_seed_000s_keras_spelling():
+    """FReLU (fused batch normalisation on TensorFlow) against DWConv -> BN -> maximum."""
+    x = np.random.default_rng(2).normal(size=(4, 6, 6, 3)).astype(np.float32)
+    keras.utils.set_random_seed(0)
+    frelu = keras.Sequential([keras.Input(x.shape[1:]), activations.layer("frelu")])
+    inputs = keras.Input(x.shape[1:])
+    spatial = keras.layers.DepthwiseConv2D(3, padding="same")(inputs)
+    seed_000 = keras.Model(inputs, keras.layers.Maximum()(
+        [inputs, keras.layers.BatchNormalization()(spatial, training=True)]))  # fmt: skip
+    seed_000.set_weights(frelu.get_weights())
+    for fast, keras_form in zip(_gradients(frelu, x), _gradients(seed_000, x), strict=True):
+        np.testing.assert_allclose(fast, keras_form, rtol=1e-4, atol=1e-5)
+
+
 def _weight_gradients(layer: str, activation, x: np.ndarray) -> list[np.ndarray]:
     keras.utils.set_random_seed(0)
     body = (keras.layers.Dense(5, activation=activation) if layer == "dense"
             else keras.layers.Conv2D(5, 3, activation=activation))  # fmt: skip
-    model = keras.Sequential([keras.Input(x.shape[1:]), body])
+    return _gradients(keras.Sequential([keras.Input(x.shape[1:]), body]), x)
+
+
+def _gradients(model: keras.Model, x: np.ndarray) -> list[np.ndarray]:
+    """Gradients of sum(model(x, training=True)^2) for the trainable weights, in a graph."""
     if BACKEND == "tensorflow":
         import tensorflow as tf
 
         @tf.function  # in a graph, as Keras trains
         def gradients(inputs):
             with tf.GradientTape() as tape:
-                loss = tf.reduce_sum(model(inputs) ** 2)
+                loss = tf.reduce_sum(model(inputs, training=True) ** 2)
             return tape.gradient(loss, model.trainable_variables)
 
         return [g.numpy() for g in gradients(tf.constant(x))]
     if BACKEND == "jax":
         import jax
 
+        non_trainable = [v.value for v in model.non_trainable_variables]
+
         def loss(trainable):
-            y, _ = model.stateless_call(trainable, [], x)
+            y, _ = model.stateless_call(trainable, non_trainable, x, training=True)
             return (y**2).sum()
 
         return [np.asarray(g) for g in jax.grad(loss)([v.value for v in model.trainable_variables])]
     import torch
 
-    (model(torch.tensor(x)) ** 2).sum().backward()
+    (model(torch.tensor(x), training=True) ** 2).sum().backward()
     return [v.value.grad.numpy() for v in model.trainable_variables]

@@ -65,6 +65,21 @@ def test_frelu_in_training_normalises_with_the_batch_statistics():
     np.testing.assert_allclose(numpy(layer(x, training=True)), np.maximum(x, t), 1e-4, 1e-4)
 
 
+def test_frelu_in_training_updates_the_moving_statistics_as_keras_does():
+    rng = np.random.default_rng(12)
+    w = {key: v.astype("float32") for key, v in _frelu_weights(rng, 3).items()}
+    layer = build("frelu", momentum=0.9)
+    assign(layer, **w)
+    x = rng.normal(size=SHAPE).astype("float32")
+    layer(x, training=True)
+    conv = _depthwise_same(x.astype(np.float64), w["spatial.kernel"], w["spatial.bias"])
+    mean, var = conv.mean(axis=(0, 1, 2)), conv.var(axis=(0, 1, 2))  # biased, as Keras
+    np.testing.assert_allclose(numpy(layer.normalize.moving_mean),
+                               0.9 * w["normalize.moving_mean"] + 0.1 * mean, 1e-5, 1e-6)
+    np.testing.assert_allclose(numpy(layer.normalize.moving_variance),
+                               0.9 * w["normalize.moving_variance"] + 0.1 * var, 1e-5, 1e-6)
+
+
 def test_frelu_has_the_parameters_of_seed_000():
     # Seed 000: DepthwiseConv2D(3, padding='same') -> BatchNormalization() -> max(inputs, .)
     seed = keras.Sequential(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from actlab.activations import fused
 from actlab.activations.learnable_base import LearnableActivation, checked_seed
 from actlab.activations.learnable_gated import ACON_REFERENCE, acon, acon_switches
 from actlab.activations.registry import register
@@ -80,7 +81,7 @@ class FunnelReLU(LearnableActivation):
         self.normalize.build(input_shape)
 
     def activate(self, x, training=None):
-        condition = self.normalize(self.spatial(x), training=training)
+        condition = fused.batch_normalize(self.normalize, self.spatial(x), training=training)
         return ops.maximum(x, ops.cast(condition, x.dtype))
 
     def get_config(self):

@@ -8,9 +8,12 @@ backward kernel that recomputes from the input, so the backward pass keeps the i
 * TensorFlow: an XLA-compiled forward and an XLA-compiled gradient, joined by
   ``tf.custom_gradient`` (`fused.tensorflow`);
 * JAX: ``jax.jit`` of ``jax.checkpoint`` (`fused.jax`);
-* PyTorch: ``torch.compile`` of the expression, whose backward the compiler derives and fuses
-  (`fused.torch`); tensors below `torch_min_elements` values run eagerly, where compiling
-  would cost more than it saves.
+* PyTorch: ``torch.compile`` of the forward and of its vector-Jacobian product, in an
+  ``autograd.Function`` (`fused.torch`); tensors below `torch_min_elements` values run
+  eagerly, where compiling would cost more than it saves.
+
+Learnable layers use `batch_normalize`: FReLU's batch normalisation through TensorFlow's
+fused kernel, where Keras' portable form costs several passes of its own.
 
 The portable form stays the definition: the fast path computes the same expression and its
 tests compare it with the portable form on the catalog's mpmath grid.
@@ -54,3 +57,28 @@ def fuse(portable: Callable) -> Callable:
         return kernel(params)(x)
 
     return fast
+
+
+#: TensorFlow's fused batch normalisation takes no smaller epsilon.
+_FUSED_BATCH_NORM_MIN_EPSILON = 1.001e-5
+
+
+def batch_normalize(layer: keras.layers.BatchNormalization, x, training=None):
+    """``layer(x, training=training)``; in training on TensorFlow, as one fused kernel.
+
+    Keras' portable batch normalisation is a chain of reductions and elementwise ops (on a
+    TensorFlow CPU it costs more than the depthwise convolution FReLU puts in front of it);
+    TensorFlow's fused kernel gives the same normalisation and moving statistics in one pass.
+    """
+    fusable = (
+        keras.backend.backend() == "tensorflow" and bool(training) and layer.trainable
+        and not isinstance(x, keras.KerasTensor) and len(x.shape) == 4
+        and layer.axis in (-1, 3) and layer.center and layer.scale and not layer.renorm
+        and layer.epsilon >= _FUSED_BATCH_NORM_MIN_EPSILON
+        and keras.backend.standardize_dtype(x.dtype) == "float32"
+    )  # fmt: skip
+    if not fusable:
+        return layer(x, training=training)
+    from actlab.activations.fused import tensorflow
+
+    return tensorflow.batch_normalize_training(layer, x)

@@ -47,3 +47,20 @@ def compile_kernel(f: Callable) -> Callable:
         return actlab_fused_forward(x), lambda upstream: actlab_fused_backward(x, upstream)
 
     return kernel
+
+
+def batch_normalize_training(layer, x):
+    """Keras' BatchNormalization in training, on channels-last 4-D `x`, as TF's fused kernel.
+
+    The moving statistics are updated as Keras does, with the biased batch variance (the
+    kernel returns the unbiased one).
+    """
+    y, mean, unbiased_variance = tf.compat.v1.nn.fused_batch_norm(
+        x, layer.gamma.value, layer.beta.value, epsilon=layer.epsilon, is_training=True
+    )
+    count = tf.cast(tf.reduce_prod(tf.shape(x)[:-1]), x.dtype)
+    variance = unbiased_variance * tf.maximum(count - 1.0, 0.0) / count
+    momentum = layer.momentum
+    layer.moving_mean.assign(layer.moving_mean * momentum + mean * (1.0 - momentum))
+    layer.moving_variance.assign(layer.moving_variance * momentum + variance * (1.0 - momentum))
+    return y
