@@ -30,6 +30,7 @@ RTOL = {"float32": 2e-6, "float16": 1e-3, "bfloat16": 8e-3}
 
 @pytest.fixture(autouse=True)
 def _compile_every_size(monkeypatch):
+    monkeypatch.setattr(fused, "torch_compile", True)  # opt-in on PyTorch
     monkeypatch.setattr(fused, "torch_min_elements", 0)
 
 

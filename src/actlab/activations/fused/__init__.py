@@ -8,9 +8,9 @@ backward kernel that recomputes from the input, so the backward pass keeps the i
 * TensorFlow: an XLA-compiled forward and an XLA-compiled gradient, joined by
   ``tf.custom_gradient`` (`fused.tensorflow`);
 * JAX: ``jax.jit`` of ``jax.checkpoint`` (`fused.jax`);
-* PyTorch: ``torch.compile`` of the forward and of its vector-Jacobian product, in an
-  ``autograd.Function`` (`fused.torch`); tensors below `torch_min_elements` values run
-  eagerly, where compiling would cost more than it saves.
+* PyTorch, opt-in (`torch_compile`): ``torch.compile`` of the forward and of its
+  vector-Jacobian product, in an ``autograd.Function`` (`fused.torch`); tensors below
+  `torch_min_elements` values run eagerly, where compiling would cost more than it saves.
 
 Learnable layers use `batch_normalize`: FReLU's batch normalisation through TensorFlow's
 fused kernel, where Keras' portable form costs several passes of its own.
@@ -23,11 +23,15 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 from collections.abc import Callable
 from typing import Any
 
 import keras
 
+#: PyTorch's compiled path is opt-in (``ACTLAB_TORCH_COMPILE=1``): measured alone it beats
+#: eager PyTorch, but in a benchmark mixing a dozen activations in one process it ran slower.
+torch_compile = os.environ.get("ACTLAB_TORCH_COMPILE") == "1"
 #: Below this many values a torch tensor runs eagerly (see `fused.torch`).
 torch_min_elements = 65536
 

@@ -5,10 +5,11 @@ Eager PyTorch launches one kernel per operation and keeps their outputs for auto
 product of the same expression (``torch.func.vjp``), is compiled into another that recomputes
 the forward from the input, which is all the Function keeps.
 
-Compiling costs seconds per activation, so tensors under `fused.torch_min_elements` values
-(unit tests, tiny layers) stay eager. Before its first use each kernel is checked against the
-eager form on a probe grid, and one that disagrees stays eager: Inductor's vectorised
-``expm1`` on the CPU, for one, is off by 1% near 0, which the catalog does not accept.
+The path is opt-in (`fused.torch_compile`). Compiling costs seconds per activation, so
+tensors under `fused.torch_min_elements` values (unit tests, tiny layers) stay eager. Before
+its first use each kernel is checked against the eager form on a probe grid, and one that
+disagrees stays eager: Inductor's vectorised ``expm1`` on the CPU, for one, is off by 1% near
+0, which the catalog does not accept.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def compile_kernel(f: Callable) -> Callable:
             return backward(x, upstream)
 
     def kernel(x):
-        if x.numel() < fused.torch_min_elements:
+        if not fused.torch_compile or x.numel() < fused.torch_min_elements:
             return f(x)
         if kernel.exact is None:
             kernel.exact = _agrees(Fused.apply, f, device=x.device)
