@@ -23,7 +23,10 @@ BACKEND = keras.backend.backend()
 # The seed articles' activations; on PyTorch, compiling each costs seconds, so only these.
 SEED_ENTRIES = ("tanhexp", "mish", "gelu", "silu", "elu", "softplus_linear",
                 "reflection_linear", "zero_fit_linear", "hard_sigmoid")  # fmt: skip
-CASES = [c for c in ELEMENTWISE if BACKEND != "torch" or c.values[0] in SEED_ENTRIES]
+CASES = [
+    c for c in ELEMENTWISE
+    if BACKEND != "torch" or c.values[0] in SEED_ENTRIES or fused.native(c.values[0])
+]  # fmt: skip
 # Compiled and op-by-op forms may round differently (fused multiply-adds, another exp).
 RTOL = {"float32": 2e-6, "float16": 1e-3, "bfloat16": 8e-3}
 
@@ -48,6 +51,11 @@ def test_fast_path_matches_portable_form(name, params, dtype):
     # At a kink one rounding (a fused multiply-add) can move x to the other side.
     smooth = [all(abs(float(v) - k) > 1e-9 for k in REFERENCES[name].kinks) for v in GRID]
     np.testing.assert_allclose(g_fast[smooth], g_portable[smooth], rtol=RTOL[dtype], atol=1e-6)
+
+
+def test_native_kernels_only_on_pytorch():
+    expected = {"silu", "elu", "celu", "selu", "mish", "softsign"} if BACKEND == "torch" else set()
+    assert {n for n in activations.names() if fused.native(n)} == expected
 
 
 def test_seed_entries_are_fused():

@@ -168,7 +168,7 @@ def register(
         entry_aliases = tuple(canonical(a) for a in aliases)
         _check_free(entry_name, entry_aliases, override)
         _check_properties(entry_name, properties)
-        fn = None if is_layer else _catalog_function(target, entry_name, fuse)
+        fn = None if is_layer else _catalog_function(target, entry_name, fuse, builtin)
         entry = ActivationSpec(
             name=entry_name,
             formula=formula,
@@ -243,11 +243,17 @@ def _first_line(doc: str | None) -> str:
     return inspect.cleandoc(doc).splitlines()[0] if doc else ""
 
 
-def _catalog_function(target: Callable, entry_name: str, fuse: bool) -> Callable:
+def _catalog_function(target: Callable, entry_name: str, fuse: bool, builtin: bool) -> Callable:
     """`target` as the catalog calls it: fused where it can be, its portable form kept."""
     portable_fn = _float32_for_half_inputs(target, entry_name)
     stochastic = {"training", "seed"} & set(inspect.signature(target).parameters)
-    fn = fused.fuse(portable_fn) if fuse and not stochastic else portable_fn
+    native = fused.native(entry_name) if builtin and fuse else None
+    if native is not None:
+        fn = _float32_for_half_inputs(native, entry_name)
+    elif fuse and not stochastic:
+        fn = fused.fuse(portable_fn)
+    else:
+        fn = portable_fn
     fn.portable = portable_fn
     return fn
 

@@ -18,12 +18,24 @@ from collections.abc import Callable
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from actlab.activations import fused
 
 # Every activation goes through the same wrapper function, and Dynamo counts compiled variants
 # per code object: its default limit (8) would send all but eight activations back to eager.
 torch._dynamo.config.recompile_limit = max(torch._dynamo.config.recompile_limit, 1024)
+
+#: Catalog entries that PyTorch computes with a kernel of its own, forward and backward: the
+#: same function (checked against the portable form on the catalog grid), one pass each way.
+NATIVE: dict[str, Callable] = {
+    "silu": F.silu,
+    "elu": lambda x, alpha=1.0: F.elu(x, alpha),
+    "celu": lambda x, alpha=1.0: F.celu(x, alpha),
+    "selu": F.selu,
+    "mish": F.mish,
+    "softsign": F.softsign,
+}
 
 _PROBE_RTOL = 1e-5
 _PROBE = np.concatenate([-np.logspace(4, -6, 512), [0.0], np.logspace(-6, 4, 511)])
