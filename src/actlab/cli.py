@@ -17,7 +17,8 @@ app = typer.Typer(
 )
 # Piped output is not wrapped at 80 columns: tables stay one row per activation in logs.
 console = Console(width=None if Console().is_terminal else 200)
-err_console = Console(stderr=True)
+# Messages are never hard-wrapped (a path split over two lines cannot be copied from a log).
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 DEFAULT_DB = Path("actlab.db")
@@ -189,9 +190,9 @@ def compare(
             data_dir=data_dir,
             quiet=quiet,
         )
-    except experiments.ComparisonInterrupted as stop:
+    except KeyboardInterrupt as stop:  # ComparisonInterrupted, or a second Ctrl-C
         fail(
-            f"interrupted during {stop}; finished runs are kept in {db}: run the same "
+            f"interrupted{_during(stop)}; finished runs are kept in {db}: run the same "
             "command again to resume",
             code=130,
         )
@@ -204,6 +205,10 @@ def _quiet_tensorflow_retracing_warnings() -> None:
     # Each run builds a new model, so TensorFlow warns that predict() "retraces"; expected here.
     import logging
 
+def _during(stop: KeyboardInterrupt) -> str:
+    return f" during {stop}" if str(stop) else ""
+
+
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 
@@ -213,12 +218,12 @@ def _check_format(output_format: str) -> None:
 
 
 def _import_modules(targets: list[str]) -> None:
-    from actlab.experiments.plugins import import_user_module
+    from actlab.experiments.plugins import USER_ERRORS, import_user_module
 
     for target in targets:
         try:
             import_user_module(target)
-        except Exception as error:  # a user module may raise anything
+        except USER_ERRORS as error:  # a user module may raise anything, exit included
             fail(f"--import {target}: {_one_line(error)}")
 
 
@@ -305,9 +310,9 @@ def _run_note(row) -> str:
 
     if not pd.isna(row.diverged_epoch):
         return f"diverged at epoch {row.diverged_epoch}"
-    if isinstance(row.error, str) and row.error:
-        return row.error.strip().splitlines()[-1][:80]
-    return ""
+    from actlab.experiments.store import error_reason
+
+    return error_reason(row.error)
 
 
 def _num(value, digits: int) -> str:
@@ -392,8 +397,8 @@ def reproduce(
             data_dir=data_dir,
             quiet=quiet,
         )
-    except experiments.ComparisonInterrupted as stop:
-        fail(f"interrupted during {stop}; rerun the same command to resume", code=130)
+    except KeyboardInterrupt as stop:  # ComparisonInterrupted, or a second Ctrl-C
+        fail(f"interrupted{_during(stop)}; rerun the same command to resume", code=130)
     except (ValueError, TypeError, OSError, experiments.StoreError) as error:
         fail(_one_line(error))
     console.print(study_table(chosen, result))

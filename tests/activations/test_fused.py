@@ -16,6 +16,7 @@ from actlab import activations
 from actlab.activations import fused
 from actlab.bench import harness
 from tests.activations.backend_grad import value_and_grad
+from tests.activations.learnable_testing import value_and_grads
 from tests.activations.references import ALL as REFERENCES
 from tests.activations.test_catalog_values import ELEMENTWISE, GRID, _fn
 
@@ -131,8 +132,8 @@ def test_layers_train_the_same_on_the_fast_path(layer):
     x = np.random.default_rng(1).normal(size=(4, 6, 6, 3)).astype(np.float32)
     grads = [_weight_gradients(layer, act, x) for act in (activations.get("gelu"),
                                                            activations.portable("gelu"))]
-    for fast, portable in zip(*grads, strict=True):
-        np.testing.assert_allclose(fast, portable, rtol=1e-5, atol=1e-7)
+    for fast, portable in zip(*grads, strict=True):  # sums of ~100 terms of size ~1
+        np.testing.assert_allclose(fast, portable, rtol=1e-5, atol=1e-5)
 
 
 def test_frelu_trains_like_seed_000s_keras_spelling():
@@ -145,7 +146,8 @@ def test_frelu_trains_like_seed_000s_keras_spelling():
     seed_000 = keras.Model(inputs, keras.layers.Maximum()(
         [inputs, keras.layers.BatchNormalization()(spatial, training=True)]))  # fmt: skip
     seed_000.set_weights(frelu.get_weights())
-    for fast, keras_form in zip(_gradients(frelu, x), _gradients(seed_000, x), strict=True):
+    pairs = zip(_weight_gradients_of(frelu, x), _weight_gradients_of(seed_000, x), strict=True)
+    for fast, keras_form in pairs:
         np.testing.assert_allclose(fast, keras_form, rtol=1e-4, atol=1e-5)
 
 
@@ -153,32 +155,8 @@ def _weight_gradients(layer: str, activation, x: np.ndarray) -> list[np.ndarray]
     keras.utils.set_random_seed(0)
     body = (keras.layers.Dense(5, activation=activation) if layer == "dense"
             else keras.layers.Conv2D(5, 3, activation=activation))  # fmt: skip
-    return _gradients(keras.Sequential([keras.Input(x.shape[1:]), body]), x)
+    return _weight_gradients_of(keras.Sequential([keras.Input(x.shape[1:]), body]), x)
 
 
-def _gradients(model: keras.Model, x: np.ndarray) -> list[np.ndarray]:
-    """Gradients of sum(model(x, training=True)^2) for the trainable weights, in a graph."""
-    if BACKEND == "tensorflow":
-        import tensorflow as tf
-
-        @tf.function  # in a graph, as Keras trains
-        def gradients(inputs):
-            with tf.GradientTape() as tape:
-                loss = tf.reduce_sum(model(inputs, training=True) ** 2)
-            return tape.gradient(loss, model.trainable_variables)
-
-        return [g.numpy() for g in gradients(tf.constant(x))]
-    if BACKEND == "jax":
-        import jax
-
-        non_trainable = [v.value for v in model.non_trainable_variables]
-
-        def loss(trainable):
-            y, _ = model.stateless_call(trainable, non_trainable, x, training=True)
-            return (y**2).sum()
-
-        return [np.asarray(g) for g in jax.grad(loss)([v.value for v in model.trainable_variables])]
-    import torch
-
-    (model(torch.tensor(x), training=True) ** 2).sum().backward()
-    return [v.value.grad.numpy() for v in model.trainable_variables]
+def _weight_gradients_of(model: keras.Model, x: np.ndarray) -> list[np.ndarray]:
+    return value_and_grads(model, x, training=True)[2]

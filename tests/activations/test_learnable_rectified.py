@@ -28,6 +28,12 @@ def test_prelu_matches_the_paper():
     np.testing.assert_allclose(numpy(layer(x)), np.where(x > 0, x, alpha * x), RTOL, ATOL)
 
 
+def test_prelu_input_gradient_at_zero_is_alpha_as_in_pytorch():
+    layer = build("prelu")  # torch.nn.PReLU: d/dx = alpha for x <= 0
+    _, grad, _ = value_and_grads(layer, np.zeros(SHAPE, "float32"))
+    np.testing.assert_allclose(grad, 0.25)
+
+
 def test_prelu_starts_at_a_quarter_per_channel():
     layer = build("prelu")
     assert tuple(layer.alpha.shape) == (1, 1, SHAPE[-1])

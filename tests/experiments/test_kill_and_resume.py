@@ -1,4 +1,8 @@
-"""A comparison killed mid-run (SIGKILL) or stopped with Ctrl-C (SIGINT), then rerun."""
+"""A comparison killed mid-run (SIGKILL) or stopped with Ctrl-C (SIGINT), then rerun.
+
+The Ctrl-C tests hold the comparison with `blocking_hooks` (loaded with --import) until the
+signal is sent, so they do not depend on how fast the machine trains.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +18,37 @@ import pytest
 
 COMMAND = ["compare", "relu", "sigmoid", "--task", "digits_mlp", "--seeds", "1", "--epochs",
            "60", "--quiet"]  # fmt: skip
+HOOKS = Path(__file__).with_name("blocking_hooks.py")
+BLOCKED = ["compare", "relu", "blocking_relu", "--import", str(HOOKS), "--task", "digits_mlp",
+           "--seeds", "1", "--epochs", "3", "--quiet"]  # fmt: skip
 
 
-def _start(db: Path) -> subprocess.Popen:
+def _start(db: Path, command=COMMAND, env=None) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "actlab.cli", *COMMAND, "--db", str(db)],
+        [sys.executable, "-m", "actlab.cli", *command, "--db", str(db)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, **(env or {})},
     )  # fmt: skip
+
+
+def _start_blocked(db: Path, hooks: Path, block: str, command=BLOCKED) -> subprocess.Popen:
+    """A comparison that waits at `block` (see blocking_hooks) once it has written `ready`."""
+    env = {"ACTLAB_TEST_HOOKS": str(hooks), "ACTLAB_TEST_BLOCK": block}
+    process = _start(db, command, env)
+    deadline = time.monotonic() + 300
+    while not (hooks / "ready").exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the comparison never reached the hook"
+        time.sleep(0.05)
+    return process
+
+
+def _interrupt_and_release(process: subprocess.Popen, hooks: Path) -> str:
+    """SIGINT while the process waits in the hook, then let it go on; its stderr."""
+    process.send_signal(signal.SIGINT)
+    (hooks / "go").touch()
+    _, stderr = process.communicate(timeout=300)
+    return stderr
 
 
 def _rows(db: Path, sql: str) -> list[tuple]:
@@ -60,9 +88,9 @@ def _check_complete(db: Path) -> None:
         assert [count for _, count in per_run] == [60, 60]
 
 
-def _rerun(db: Path) -> subprocess.CompletedProcess:
+def _rerun(db: Path, command=COMMAND) -> subprocess.CompletedProcess:
     done = subprocess.run(
-        [sys.executable, "-m", "actlab.cli", *COMMAND, "--db", str(db)],
+        [sys.executable, "-m", "actlab.cli", *command, "--db", str(db)],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -89,16 +117,33 @@ def test_sigkill_mid_run_then_rerun_completes_every_run_exactly_once(tmp_path):
 
 @pytest.mark.slow
 def test_ctrl_c_marks_the_run_interrupted_and_exits_cleanly(tmp_path):
+    """The signal lands where a catch-all swallows KeyboardInterrupt: it still stops."""
     db = tmp_path / "stopped.db"
-    process = _start(db)
-    _wait_until_second_run_is_training(db, process)
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=120)
-    assert process.returncode == 130
-    assert "interrupted" in stderr and "resume" in stderr
+    process = _start_blocked(db, tmp_path, "activation")
+    stderr = _interrupt_and_release(process, tmp_path)
+    assert process.returncode == 130, stderr
+    assert "interrupted during blocking_relu seed 0" in stderr and "resume" in stderr
+    assert "Traceback" not in stderr
     assert _rows(db, "SELECT activation, status FROM runs ORDER BY activation") == [
+        ("blocking_relu", "interrupted"),
         ("relu", "finished"),
-        ("sigmoid", "interrupted"),
     ]
-    _rerun(db)
-    _check_complete(db)
+    _rerun(db, BLOCKED)  # without the hooks' folder: nothing blocks
+    assert _rows(db, "SELECT activation, status FROM runs ORDER BY activation") == [
+        ("blocking_relu", "finished"),
+        ("relu", "finished"),
+    ]
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_the_final_commit_keeps_the_run_and_exits_130(tmp_path):
+    db = tmp_path / "committing.db"
+    command = ["compare", "relu", "--import", str(HOOKS), "--task", "digits_mlp", "--seeds",
+               "1", "--epochs", "2", "--quiet"]  # fmt: skip
+    process = _start_blocked(db, tmp_path, "commit", command)
+    stderr = _interrupt_and_release(process, tmp_path)
+    assert process.returncode == 130, stderr
+    assert "interrupted during relu seed 0" in stderr and "Traceback" not in stderr
+    assert _rows(db, "SELECT activation, status FROM runs") == [("relu", "finished")]
+    assert _rows(db, "SELECT count(*) FROM epochs") == [(2,)]
+    assert "relu" in _rerun(db, command).stdout  # nothing left to do: the table at once

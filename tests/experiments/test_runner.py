@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+import signal
 import sqlite3
 
 import keras
@@ -140,7 +142,7 @@ def test_one_untimed_warm_up_comes_before_the_first_run(tmp_path, monkeypatch, b
     db = tmp_path / "w.db"
     calls = []
 
-    def fake_warm_up(task, data, activation, params, seed):
+    def fake_warm_up(task, data, activation, params, seed, stop_requested):
         calls.append((activation, seed, len(Store(db, readonly=True).runs())))
         if activation == broken_activation:
             raise RuntimeError("broken")
@@ -154,7 +156,7 @@ def test_one_untimed_warm_up_comes_before_the_first_run(tmp_path, monkeypatch, b
 
 
 def test_ctrl_c_during_the_warm_up_stops_the_comparison_before_any_run(tmp_path, monkeypatch):
-    def interrupted(*args):
+    def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(runner_module, "warm_up", interrupted)
@@ -168,6 +170,42 @@ def test_the_warm_up_changes_no_result(tmp_path):
     alone = train_one(task, task.load_data(), "tanhexp", {}, 3, keep_model=False)
     warmed = compare(["relu", "tanhexp"], seeds=[3], db=tmp_path / "w.db", **FAST).history()
     warmed = warmed[warmed["label"] == "tanhexp"]
+@pytest.fixture
+def default_sigint_handler():
+    """Python's own SIGINT handler while the test runs (a test runner may have set another)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield signal.default_int_handler
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.fixture
+def swallowing_activation():
+    """ReLU that sends itself SIGINT inside a catch-all, as code deep in Keras might."""
+    from actlab.activations import keras_table, registry
+
+    @activations.register(name="test_swallowing", formula=r"\max(0, x)", fuse=False)
+    def test_swallowing(x):
+        """Presses Ctrl-C, and swallows whatever that raises."""
+        with contextlib.suppress(BaseException):  # what the test is about
+            signal.raise_signal(signal.SIGINT)
+        return ops.relu(x)
+
+    yield "test_swallowing"
+    registry._SPECS.pop("test_swallowing")
+    keras_table.remove("test_swallowing")
+
+
+def test_ctrl_c_cannot_be_swallowed_and_the_handler_is_restored(
+    tmp_path, default_sigint_handler, swallowing_activation
+):
+    db = tmp_path / "swallowed.db"
+    with pytest.raises(ComparisonInterrupted, match="test_swallowing seed 0"):
+        compare(["relu", swallowing_activation], seeds=1, db=db, **FAST)
+    runs = Store(db, readonly=True).runs().set_index("label")
+    assert runs["status"].to_dict() == {"relu": "finished", swallowing_activation: "interrupted"}
+    assert signal.getsignal(signal.SIGINT) is default_sigint_handler
+
+
     np.testing.assert_allclose(warmed["loss"], [e["loss"] for e in alone.epochs], rtol=1e-6)
 
 

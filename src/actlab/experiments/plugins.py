@@ -8,6 +8,10 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+#: What user code (a module, an activation) may raise that actlab reports instead of
+#: stopping: any error, and SystemExit too (a user's function must not end a comparison).
+USER_ERRORS = (Exception, SystemExit)
+
 
 def import_user_module(target: str) -> ModuleType:
     """Import ``my_acts.py`` (a file) or ``package.module`` (importable) and return it."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import traceback
+import operator
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,16 +12,16 @@ from typing import Any
 from actlab import activations as catalog
 from actlab import tasks as task_catalog
 from actlab.experiments import environment
+from actlab.experiments.interrupts import ComparisonInterrupted, InterruptFlag
+from actlab.experiments.plugins import USER_ERRORS
 from actlab.experiments.progress import Progress
 from actlab.experiments.result import ComparisonResult, run_label
-from actlab.experiments.store import Store, run_key
+from actlab.experiments.store import Store, StoreError, exception_summary, run_key
 from actlab.experiments.training import train_one, warm_up
 
 DEFAULT_DB = "actlab.db"
-
-
-class ComparisonInterrupted(KeyboardInterrupt):
-    """Ctrl-C during a comparison: the current run is marked interrupted, the rest is kept."""
+#: The largest seed keras.utils.set_random_seed takes (NumPy's limit).
+MAX_SEED = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,22 @@ class Candidate:
             return text
         name, _, param_text = str(text).partition(":")
         entry = catalog.spec(name)
-        raw = dict(_parse_assignment(item, text) for item in param_text.split(",") if item)
+        raw: dict[str, float] = {}
+        for item in param_text.split(","):
+            if item:
+                key, value = _parse_assignment(item, text)
+                if key in raw:
+                    raise ValueError(
+                        f"{text!r} gives parameter {key!r} twice; give each parameter once "
+                        f"(e.g. {name}:{key}={value:g})"
+                    )
+                raw[key] = value
         params = entry.validate_params(raw)
         return cls(entry.name, {k: v for k, v in params.items() if k in raw})
+
+    def full_params(self) -> dict[str, float]:
+        """Every parameter, defaults included: what the activation computes with."""
+        return catalog.spec(self.name).validate_params(self.params)
 
 
 def _parse_assignment(item: str, whole: str) -> tuple[str, float]:
@@ -60,15 +74,33 @@ def _parse_assignment(item: str, whole: str) -> tuple[str, float]:
 
 
 def seed_list(seeds: int | Iterable[int]) -> list[int]:
-    """``5`` -> seeds 0..4; an explicit list is kept as given."""
-    if isinstance(seeds, int):
-        if seeds < 1:
-            raise ValueError(f"seeds must be at least 1, got {seeds}")
-        return list(range(seeds))
-    chosen = [int(s) for s in seeds]
+    """``5`` -> seeds 0..4; an explicit list of distinct seeds is kept as given."""
+    if _is_integer(seeds):
+        count = operator.index(seeds)
+        if count < 1:
+            raise ValueError(f"seeds must be at least 1, got {count}")
+        return list(range(count))
+    if isinstance(seeds, str | bytes) or not isinstance(seeds, Iterable):
+        raise TypeError(
+            f"seeds must be a count (e.g. seeds=5 for seeds 0..4) or a list of seeds "
+            f"(e.g. seeds=[0, 3]), not {seeds!r}"
+        )
+    chosen = list(seeds)
+    bad = [s for s in chosen if not _is_integer(s) or not 0 <= operator.index(s) <= MAX_SEED]
+    if bad:
+        raise ValueError(f"seeds must be whole numbers from 0 to {MAX_SEED}, got {chosen!r}")
+    chosen = [operator.index(s) for s in chosen]
     if not chosen or len(set(chosen)) != len(chosen):
         raise ValueError(f"seeds must be distinct integers, got {chosen}")
     return chosen
+
+
+def _is_integer(value: object) -> bool:
+    try:
+        operator.index(value)
+    except TypeError:
+        return False
+    return not isinstance(value, bool)
 
 
 def default_name(task, overrides: dict[str, Any]) -> str:
@@ -100,6 +132,10 @@ def compare(
 
     So that order cannot bias time, runs go seed by seed (every activation with seed 0, then
     with seed 1, ...), and an untimed warm-up training comes before the first run.
+
+    Ctrl-C stops at the next batch or epoch boundary (or once the current commit is done):
+    the current run is marked interrupted and ComparisonInterrupted is raised. A comparison
+    this call created is removed again if the call fails before storing any run.
     """
     candidates = _unique([Candidate.parse(a) for a in activations])
     overrides = dict(overrides or {})
@@ -109,27 +145,55 @@ def compare(
     chosen_seeds = seed_list(seeds)
     baseline_label = _baseline_label(baseline, candidates)
     comparison = name or default_name(the_task, overrides)
-    with Store(db) as store:
-        comparison_id = store.create_comparison(comparison, the_task.name, the_task.to_dict())
+    with (
+        Store(db) as store,
+        InterruptFlag() as interrupted,
+        _comparison(store, comparison, the_task.name, the_task.to_dict()) as comparison_id,
+    ):
         pending = _pending(store, comparison_id, candidates, chosen_seeds)
         if pending:
             data = the_task.load_data(data_dir=data_dir)
-            _warm_up(the_task, data, pending)
+            interrupted.check("loading the data")
+            _warm_up(the_task, data, pending, interrupted)
             with Progress(len(pending), the_task.epochs, quiet=quiet) as progress:
                 for candidate, seed in pending:
                     _run(store, comparison_id, the_task, data, candidate, seed, overrides,
-                         keep_models, progress)  # fmt: skip
+                         keep_models, progress, interrupted)  # fmt: skip
     return ComparisonResult(
         db=Path(db), name=comparison, labels=[c.label for c in candidates], seeds=chosen_seeds,
         baseline=baseline_label,
     )  # fmt: skip
 
 
+@contextmanager
+def _comparison(store: Store, name: str, task: str, config: dict[str, Any]):
+    """The comparison's id, for a block; a comparison the block created is removed again
+    when it fails before any run is stored (a bad dataset, missing data, Ctrl-C in the
+    warm-up)."""
+    is_new = not store.has_comparison(name)
+    comparison_id = store.create_comparison(name, task, config)
+    try:
+        yield comparison_id
+    except BaseException:
+        if is_new:
+            with suppress(StoreError):  # the store's own trouble: the first error is the news
+                store.delete_comparison_if_empty(comparison_id)
+        raise
+
+
 def _unique(candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates, each once; the same activation under two labels is refused."""
     if not candidates:
         raise ValueError("give at least one activation to compare")
     seen: dict[str, Candidate] = {}
+    computes: dict[tuple, Candidate] = {}
     for c in candidates:
+        same = computes.setdefault((c.name, *sorted(c.full_params().items())), c)
+        if same.label != c.label:
+            raise ValueError(
+                f"{same.label} and {c.label} are the same activation (the others are its "
+                "defaults); give it once"
+            )
         seen.setdefault(c.label, c)
     return list(seen.values())
 
@@ -155,26 +219,31 @@ def _pending(store: Store, comparison_id: int, candidates, seeds) -> list[tuple[
     ]  # fmt: skip
 
 
-def _warm_up(task, data, pending: list[tuple[Candidate, int]]) -> None:
+def _warm_up(task, data, pending: list[tuple[Candidate, int]], interrupted) -> None:
     """Untimed warm-up with the first pending activation that trains (see `warm_up`).
 
     An activation that fails here is simply passed over: its own run records the failure.
     """
     for candidate in {c.label: c for c, _ in pending}.values():
         try:
-            warm_up(task, data, candidate.name, candidate.params, pending[0][1])
-            return
+            warm_up(task, data, candidate.name, candidate.params, pending[0][1],
+                    stop_requested=interrupted)  # fmt: skip
+            break
         except KeyboardInterrupt:
             raise ComparisonInterrupted("the warm-up before the first run") from None
-        except Exception:  # recorded by the activation's own run
+        except USER_ERRORS:  # recorded by the activation's own run
             continue
+    interrupted.check("the warm-up before the first run")
 
 
 def _is_done(done, candidate: Candidate, seed: int) -> bool:
     return run_key(candidate.name, candidate.params, seed) in done
 
 
-def _run(store, comparison_id, task, data, candidate, seed, overrides, keep_models, progress):
+def _run(store, comparison_id, task, data, candidate, seed, overrides, keep_models, progress,
+         interrupted):  # fmt: skip
+    what = f"{candidate.label} seed {seed}"
+    interrupted.check(f"the start of {what}")
     config = {
         "task": task.to_dict(),
         "overrides": overrides,
@@ -184,7 +253,7 @@ def _run(store, comparison_id, task, data, candidate, seed, overrides, keep_mode
         **environment.describe(),
     }
     run_id = store.start_run(comparison_id, candidate.name, candidate.params, seed, config)
-    progress.start_run(f"{candidate.label} seed {seed}")
+    progress.start_run(what)
     epochs_so_far: list[dict] = []
 
     def on_epoch(record):
@@ -194,17 +263,24 @@ def _run(store, comparison_id, task, data, candidate, seed, overrides, keep_mode
 
     try:
         outcome = train_one(task, data, candidate.name, candidate.params, seed,
-                            keep_model=keep_models, on_epoch=on_epoch)  # fmt: skip
+                            keep_model=keep_models, on_epoch=on_epoch,
+                            stop_requested=interrupted)  # fmt: skip
     except KeyboardInterrupt:
-        store.mark_run(run_id, "interrupted", error="interrupted by the user (Ctrl-C)")
-        raise ComparisonInterrupted(f"{candidate.label} seed {seed}") from None
-    except Exception as error:  # any failure of a user activation is recorded
-        store.mark_run(run_id, "failed", error="".join(traceback.format_exception(error)),
-                       epochs=epochs_so_far)  # fmt: skip
-        progress.run_done(f"{candidate.label} seed {seed}: failed ({error})")
+        _mark_interrupted(store, run_id, what)
+    except USER_ERRORS as error:  # any failure of a user activation is recorded
+        if interrupted():  # Ctrl-C turned into another error by code that caught it
+            _mark_interrupted(store, run_id, what)
+        store.mark_run(run_id, "failed", error=error, epochs=epochs_so_far)
+        progress.run_done(f"{what}: failed ({exception_summary(error)})")
         return
     _record(store, run_id, outcome)
     progress.run_done(_describe_outcome(candidate, seed, outcome))
+    interrupted.check(what)  # Ctrl-C during the final commit: the run is kept, then stop
+
+
+def _mark_interrupted(store: Store, run_id: int, what: str) -> None:
+    store.mark_run(run_id, "interrupted", error="interrupted by the user (Ctrl-C)")
+    raise ComparisonInterrupted(what) from None
 
 
 def _record(store, run_id, outcome) -> None:

@@ -50,6 +50,7 @@ import json
 import math
 import operator
 import os
+import re
 import sqlite3
 import statistics
 import traceback
@@ -91,6 +92,7 @@ BLOB_KINDS = ("weights", "predictions")
 RunKey = tuple[str, str, int]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 _SCHEMA = (
     """CREATE TABLE meta (
@@ -194,6 +196,10 @@ class StoreNotFoundError(StoreError):
 
 class NotSQLiteError(StoreError):
     """The file is not a SQLite database at all."""
+
+
+class CorruptStoreError(StoreError):
+    """SQLite finds the file damaged; actlab neither reads nor writes it."""
 
 
 class NotActlabDatabaseError(StoreError):
@@ -302,13 +308,26 @@ class Store:
                     changed = _changed_keys(json.loads(stored_config), json.loads(config_json))
                     raise ComparisonMismatchError(
                         f"comparison {name!r} in {self.path} was run with another config "
-                        f"(differs in: {', '.join(changed)}); choose another comparison name, "
-                        "or pass replace_config=True to continue it with the new config."
+                        f"(differs in: {', '.join(changed)}); choose another comparison name."
                     )
                 conn.execute(
                     "UPDATE comparisons SET config = ? WHERE id = ?", (config_json, comparison_id)
                 )
             return int(comparison_id)
+
+    def has_comparison(self, name: str) -> bool:
+        """Whether a comparison called `name` exists."""
+        return self._fetchone("SELECT 1 FROM comparisons WHERE name = ?", (name,)) is not None
+
+    def delete_comparison_if_empty(self, comparison_id: int) -> bool:
+        """Remove the comparison if it holds no run (nothing is lost); whether it was."""
+        with self._write() as conn:
+            cursor = conn.execute(
+                "DELETE FROM comparisons WHERE id = ?"
+                " AND NOT EXISTS (SELECT 1 FROM runs WHERE comparison_id = ?)",
+                (comparison_id, comparison_id),
+            )
+            return cursor.rowcount > 0
 
     def comparison_id(self, name: str) -> int:
         """Id of the comparison called `name`."""
@@ -449,9 +468,10 @@ class Store:
     ) -> None:
         """End a running run as 'diverged' (needs `diverged_epoch`), 'failed' or 'interrupted'.
 
-        `error` is a message or an exception (stored with its traceback). `epochs` works as
-        in finish_run. Diverged runs are done; failed and interrupted ones are redone on
-        resume.
+        `error` is a message or an exception (stored as its one-line summary, see
+        `exception_summary`, then its traceback; `error_reason` reads the summary back).
+        `epochs` works as in finish_run. Diverged runs are done; failed and interrupted ones
+        are redone on resume.
         """
         if status not in ("diverged", "failed", "interrupted"):
             raise ValueError(
@@ -621,6 +641,11 @@ class Store:
             return pd.read_sql_query(sql, self._conn, params=tuple(parameters))
         except sqlite3.DatabaseError as exc:
             raise _translate(exc, self.path, self.timeout) from exc
+        except pd.errors.DatabaseError as exc:  # pandas wraps the sqlite3 error, SQL and all
+            cause = exc.__cause__
+            if not isinstance(cause, sqlite3.DatabaseError):
+                raise
+            raise _translate(cause, self.path, self.timeout) from cause
 
     def _fetchall(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple]:
         try:
@@ -657,6 +682,28 @@ def run_label(activation: str, params: Mapping[str, Any] | None) -> str:
         return activation
     inside = ", ".join(f"{name}={value}" for name, value in sorted(params.items()))
     return f"{activation}({inside})"
+
+
+def exception_summary(error: BaseException) -> str:
+    """``"ValueError: the message"`` on one line: the exception's own words.
+
+    Keras re-raises an error of a layer's call as a copy whose message adds the call's
+    arguments (with ANSI codes); the original, its context, is summarised instead.
+    """
+    while getattr(error, "_keras_call_info_injected", False) and error.__context__ is not None:
+        error = error.__context__
+    message = " ".join(_strip_ansi(str(error)).split())
+    name = type(error).__name__
+    return f"{name}: {message}" if message else name
+
+
+def error_reason(error: Any) -> str:
+    """The one-line reason of a run's stored error: its first line (this actlab stores the
+    exception's summary there), or the last line of an older store's bare traceback."""
+    if not isinstance(error, str) or not error.strip():
+        return ""
+    lines = [line.strip() for line in _strip_ansi(error).strip().splitlines() if line.strip()]
+    return lines[-1] if lines[0].startswith("Traceback") else lines[0]
 
 
 def median_epoch_seconds(epochs: Iterable[Mapping[str, Any]]) -> float | None:
@@ -734,6 +781,7 @@ def _open_readonly(path: Path, timeout: float) -> tuple[sqlite3.Connection, int]
     _check_existing_file(path)
     conn = _connect_readonly(path, timeout)
     try:
+        _check_integrity(conn, path, timeout)
         version = _schema_version(conn, path, timeout)
         if version is None:
             raise NotActlabDatabaseError(
@@ -754,6 +802,7 @@ def _open_writable(path: Path, timeout: float) -> tuple[sqlite3.Connection, int]
         # Validate through a read-only connection: it cannot change a foreign file, not even
         # by checkpointing that file's own WAL when it closes.
         with closing(_connect_readonly(path, timeout)) as probe:
+            _check_integrity(probe, path, timeout)
             version = _schema_version(probe, path, timeout)
         _check_version(version, path)
     else:
@@ -800,15 +849,37 @@ def _connect_readonly(path: Path, timeout: float) -> sqlite3.Connection:
     return _connect(f"{uri}&immutable=1", path, timeout, uri=True)
 
 
+def _check_integrity(conn: sqlite3.Connection, path: Path, timeout: float) -> None:
+    """Refuse a damaged file before anything reads or writes it (PRAGMA quick_check)."""
+    try:
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
+    except sqlite3.DatabaseError as exc:
+        raise _translate(exc, path, timeout) from exc
+    if problems != ["ok"]:
+        raise _corrupted(path, "; ".join(problems))
+
+
+def _corrupted(path: Path, detail: str) -> CorruptStoreError:
+    return CorruptStoreError(
+        f"{path} is corrupted (SQLite: {' '.join(detail.split())}); actlab will neither read "
+        "nor write it. Restore it from a copy, or start a new store with another --db path."
+    )
+
+
 def _check_existing_file(path: Path) -> None:
     if not path.exists():
         raise StoreNotFoundError(
             f"{path} does not exist; check the path, or run a comparison to create it."
         )
-    if not path.is_file():
+    if path.is_dir():
         raise StoreError(
             f"{path} is a directory, not a results file; pass a file path such as "
             f"{path / DEFAULT_PATH}."
+        )
+    if not path.is_file():
+        raise StoreError(
+            f"{path} is not a regular file (a device, pipe or socket), so it cannot hold a "
+            f"results store; pass a file path such as {DEFAULT_PATH}."
         )
     try:
         with path.open("rb") as handle:
@@ -823,13 +894,26 @@ def _check_existing_file(path: Path) -> None:
 
 
 def _check_writable(path: Path) -> None:
+    if _on_read_only_mount(path):
+        raise ReadOnlyStoreError(
+            f"{path} cannot be written: it is on a read-only file system. It can still be "
+            "read (actlab runs, report and export only read); to add runs, copy it to a "
+            "writable place and pass that path."
+        )
     for target, what in ((path, "the file"), (path.parent, "its directory")):
         if not _is_writable(target):
             raise ReadOnlyStoreError(
-                f"{path} cannot be written: {what} is read-only. Open it with "
-                "Store(path, readonly=True) to query it, or make it writable "
-                f"(chmod u+w {target}) or copy it elsewhere to add runs."
+                f"{path} cannot be written: {what} is read-only. It can still be read "
+                "(actlab runs, report and export only read); to add runs, make it writable "
+                f"(chmod u+w {target}) or copy it to a writable place."
             )
+
+
+def _on_read_only_mount(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def _prepare_directory(path: Path) -> None:
@@ -867,8 +951,12 @@ def _schema_version(conn: sqlite3.Connection, path: Path, timeout: float) -> int
         return None
     try:
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-    except sqlite3.DatabaseError:
+    except sqlite3.OperationalError as exc:  # no meta table: someone else's database
+        if _is_busy(exc):
+            raise _translate(exc, path, timeout) from exc
         meta = {}
+    except sqlite3.DatabaseError as exc:  # a damaged page: say so, not "not actlab's"
+        raise _translate(exc, path, timeout) from exc
     if meta.get("application") != APPLICATION:
         shown = ", ".join(tables[:6]) + (", ..." if len(tables) > 6 else "")
         raise NotActlabDatabaseError(
@@ -983,17 +1071,22 @@ def _translate(exc: sqlite3.DatabaseError, path: Path, timeout: float) -> StoreE
     if _is_busy(exc):
         return StoreLockedError(
             f"{path} is locked by another process writing to it (waited {timeout:g} s); let it "
-            "finish, pass a longer timeout, or use another results file."
+            "finish and try again, or use another results file."
         )
     if name.startswith("SQLITE_READONLY") or "readonly" in str(exc):
         return ReadOnlyStoreError(
-            f"{path} cannot be written ({exc}); open it with Store(path, readonly=True) to "
-            "query it, or make the file and its directory writable."
+            f"{path} cannot be written ({exc}); it can still be read (actlab runs, report and "
+            "export only read); to add runs, make the file and its directory writable."
         )
+    if name.startswith("SQLITE_CORRUPT") or "malformed" in str(exc):
+        return _corrupted(path, str(exc))
     if name == "SQLITE_NOTADB" or "file is not a database" in str(exc):
-        return NotSQLiteError(
-            f"{path} is not a SQLite database ({exc}); check the path, or pass a new path to "
-            "create a results file."
+        # The header check passed (see _check_existing_file): the rest of page 1 is damaged.
+        return _corrupted(path, str(exc))
+    if name.startswith("SQLITE_FULL") or "disk is full" in str(exc):
+        return StoreError(
+            f"{path} cannot be written: the disk is full ({exc}); nothing was written. Free "
+            "space on it and run the same command again."
         )
     if isinstance(exc, sqlite3.IntegrityError):
         return StoreError(f"{path}: the schema rejected a row ({exc}); nothing was written.")
@@ -1105,9 +1198,15 @@ def _blob(value: Any, name: str) -> bytes | None:
     )
 
 
+def _strip_ansi(text: str) -> str:
+    return _ANSI_ESCAPE.sub("", text)
+
+
 def _error_text(error: str | BaseException | None) -> str | None:
+    """An exception as its one-line summary, a blank line, then its traceback."""
     if isinstance(error, BaseException):
-        return "".join(traceback.format_exception(error)).rstrip()
+        trace = "".join(traceback.format_exception(error)).rstrip()
+        return f"{exception_summary(error)}\n\n{_strip_ansi(trace)}"
     return None if error is None else str(error)
 
 

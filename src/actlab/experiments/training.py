@@ -141,6 +141,21 @@ class EpochRecorder(keras.callbacks.Callback):
             clock.train_end = time.perf_counter()
 
 
+class StopOnRequest(keras.callbacks.Callback):
+    """Raises KeyboardInterrupt at the next batch or epoch boundary once `requested()` is
+    true (see `actlab.experiments.interrupts`). Begin hooks only, as in EpochRecorder."""
+
+    def __init__(self, requested: Callable[[], bool]):
+        super().__init__()
+        self._requested = requested
+
+    def check(self, *args: Any, **kwargs: Any) -> None:
+        if self._requested():
+            raise KeyboardInterrupt("stop requested")
+
+    on_train_batch_begin = on_test_batch_begin = on_predict_batch_begin = on_epoch_end = check
+
+
 def synchronize(model: keras.Model) -> None:
     """Wait until the device has finished every training step dispatched so far.
 
@@ -172,21 +187,27 @@ def train_one(
     *,
     keep_model: bool = True,
     on_epoch: Callable[[dict[str, Any]], None] | None = None,
+    stop_requested: Callable[[], bool] = lambda: False,
 ) -> RunOutcome:
     """Train `task`'s model with `activation` under `seed` and evaluate it on the test set.
 
     `keras.utils.set_random_seed` fixes weight initialisation, data order and dropout, so the
     same (activation, seed) gives the same numbers again on the same backend, and different
     activations start from the same weights wherever the shapes allow.
+
+    Once `stop_requested()` is true, KeyboardInterrupt is raised at the next batch or epoch
+    boundary, or after `fit` (should code inside Keras have swallowed the first one).
     """
     x_train, y_train, x_test, y_test = data
     keras.utils.set_random_seed(seed)
     model = task.build_model(activation, activation_params=params or None)
     recorder = EpochRecorder(on_epoch)
+    stopper = StopOnRequest(stop_requested)
     fit_kwargs = task.fit_kwargs(test_data=(x_test, y_test))
-    fit_kwargs["callbacks"] = [*fit_kwargs.get("callbacks", []), recorder]
+    fit_kwargs["callbacks"] = [stopper, *fit_kwargs.get("callbacks", []), recorder]
     started = time.perf_counter()
     model.fit(x_train, y_train, verbose=0, **fit_kwargs)
+    stopper.check()
     outcome = RunOutcome(
         epochs=recorder.records,
         param_count=int(model.count_params()),
@@ -200,7 +221,14 @@ def train_one(
     return outcome
 
 
-def warm_up(task, data, activation: str, params: dict[str, float], seed: int) -> None:
+def warm_up(
+    task,
+    data,
+    activation: str,
+    params: dict[str, float],
+    seed: int,
+    stop_requested: Callable[[], bool] = lambda: False,
+) -> None:
     """An untimed throwaway training of a few batches, validation and prediction included.
 
     The process's first training pays one-off costs (backend and thread pool start-up, first
@@ -211,9 +239,12 @@ def warm_up(task, data, activation: str, params: dict[str, float], seed: int) ->
     size = task.batch_size * (WARMUP_BATCHES + 2)
     keras.utils.set_random_seed(seed)
     model = task.build_model(activation, activation_params=params or None)
+    stopper = StopOnRequest(stop_requested)
     model.fit(x_train[:size], y_train[:size], batch_size=task.batch_size, epochs=1, verbose=0,
-              validation_data=(x_test[:size], y_test[:size]))  # fmt: skip
-    model.predict(x_test[:size], batch_size=max(task.batch_size, 256), verbose=0)
+              validation_data=(x_test[:size], y_test[:size]), callbacks=[stopper])  # fmt: skip
+    model.predict(x_test[:size], batch_size=max(task.batch_size, 256), verbose=0,
+                  callbacks=[stopper])  # fmt: skip
+    stopper.check()
 
 
 def _evaluate(model, x_test, y_test, batch_size: int, outcome: RunOutcome) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 from actlab.report.content import build_document
@@ -43,18 +45,53 @@ def write_report(
     """Write the report to `output`; return the files written.
 
     ``"html"``: one self-contained page. ``"markdown"``: `output` plus a folder
-    ``<stem>_files/`` of PNGs beside it, linked relatively (ready for a blog post).
+    ``<stem>_files/`` of PNGs beside it, linked relatively (ready for a blog post). Each file
+    is written whole or not at all (`write_atomically`): a kill or a full disk leaves the
+    previous report as it was.
     """
     if output_format not in FORMATS:
         raise ReportError(f"format must be one of {', '.join(FORMATS)}, got {output_format!r}")
     document = build_report(db, name, baseline=baseline, band=band, confusion=confusion,
                             data_dir=data_dir)  # fmt: skip
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(output.parent)
     if output_format == "html":
-        output.write_text(render_html(document), encoding="utf-8")
+        write_atomically(output, render_html(document).encode("utf-8"))
         return [output]
     return _write_markdown(document, output)
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write `content` to a temporary file beside `path`, then rename it over `path`.
+
+    An error names the file (ReportError), and leaves no temporary file behind.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise ReportError(_cannot_write(path, error)) from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ReportError(_cannot_write(folder, error)) from None
+
+
+def _cannot_write(path: Path, error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        return f"cannot write {path}: the disk is full; free space on it and run again"
+    return f"cannot write {path}: {error.strerror or error}; choose another -o path"
 
 
 def image_folder(output: Path) -> Path:
@@ -65,11 +102,11 @@ def image_folder(output: Path) -> Path:
 def _write_markdown(document: Document, output: Path) -> list[Path]:
     folder = image_folder(output)
     text, images = render_markdown(document, folder.name)
-    folder.mkdir(exist_ok=True)
+    _make_folder(folder)
     written = []
     for file_name, png in images.items():
         path = folder / file_name
-        path.write_bytes(png)
+        write_atomically(path, png)
         written.append(path)
-    output.write_text(text, encoding="utf-8")
+    write_atomically(output, text.encode("utf-8"))
     return [output, *written]

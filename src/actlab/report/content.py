@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from actlab import activations as catalog
+from actlab.experiments.store import error_reason
 from actlab.experiments.tables import step_time_text, time_ratio_text
 from actlab.report.data import ComparisonData
 from actlab.report.document import Code, Document, Link, Paragraph, Section, Table
@@ -126,20 +127,13 @@ def _test_text(tests: int) -> str:
     )
 
 
-def last_error_line(error) -> str:
-    """The last non-empty line of a stored error (the exception's message)."""
-    if not isinstance(error, str) or not error.strip():
-        return ""
-    return error.strip().splitlines()[-1].strip()
-
-
 def _unfinished_block(data: ComparisonData):
     runs = data.unfinished()
     if runs.empty:
         return Paragraph(f"All {len(data.runs)} runs finished.")
     rows = [
         [row.label, str(row.seed), row.status, _diverged_text(row.diverged_epoch),
-         last_error_line(row.error)]
+         error_reason(row.error)]
         for row in runs.itertuples()
     ]  # fmt: skip
     return Table(["activation", "seed", "status", "diverged at epoch", "error (last line)"], rows,

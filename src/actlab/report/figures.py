@@ -11,6 +11,8 @@ from matplotlib.figure import Figure
 
 from actlab import plots
 from actlab.activations import UnknownActivationError
+from actlab.experiments.plugins import USER_ERRORS
+from actlab.experiments.store import exception_summary
 from actlab.plots.curves import BANDS
 from actlab.plots.style import figure_to_png
 from actlab.report.data import ComparisonData, ReportError
@@ -70,9 +72,9 @@ def _shapes(found: FigureSet, data: ComparisonData, colors) -> None:
                 f"Activation shapes: {candidate.label} is not registered in this process "
                 "(import the module that registers it, e.g. with --import)"
             )
-        except (ValueError, TypeError) as error:
+        except USER_ERRORS as error:  # a user's activation may raise anything
             found.notes.append(
-                f"Activation shapes: {candidate.label} left out ({_one_line(error)})"
+                f"Activation shapes: {candidate.label} left out ({exception_summary(error)})"
             )
     if drawable:
         found.attempt(

@@ -1,0 +1,61 @@
+"""Loaded by the Ctrl-C tests with ``actlab compare --import``: it holds a comparison at a
+chosen point until the test has sent its signal, so no test depends on timing.
+
+It always registers ``blocking_relu`` (ReLU). With ``ACTLAB_TEST_HOOKS`` naming a folder,
+``ACTLAB_TEST_BLOCK`` chooses where the process waits, after writing ``ready`` there, until
+the test writes ``go``:
+
+* ``activation``: the first call of ``blocking_relu`` (while its run builds its model). The
+  wait swallows every exception, as code inside Keras that catches everything would swallow
+  a KeyboardInterrupt raised there.
+* ``commit``: inside the transaction of the first run's final commit.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from keras import ops
+
+from actlab import activations
+from actlab.experiments import store as store_module
+
+FOLDER = os.environ.get("ACTLAB_TEST_HOOKS")
+BLOCK = os.environ.get("ACTLAB_TEST_BLOCK")
+#: A test that never writes ``go`` fails after this long instead of hanging.
+WAIT_LIMIT_SECONDS = 600
+
+
+def _wait_for_go(swallow: bool) -> None:
+    folder = Path(FOLDER)
+    (folder / "ready").touch()
+    deadline = time.monotonic() + WAIT_LIMIT_SECONDS
+    while not (folder / "go").exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"blocking_hooks: nobody wrote {folder / 'go'}")
+        try:
+            time.sleep(0.01)
+        except BaseException:
+            if not swallow:
+                raise
+
+
+@activations.register(name="blocking_relu", formula=r"\max(0, x)", fuse=False, override=True)
+def blocking_relu(x):
+    """ReLU that first waits for the test (ACTLAB_TEST_BLOCK=activation)."""
+    if FOLDER and BLOCK == "activation":
+        _wait_for_go(swallow=True)
+    return ops.relu(x)
+
+
+if FOLDER and BLOCK == "commit":
+    _stored_epochs = store_module._stored_epochs
+
+    def _blocking_stored_epochs(conn, run_id):
+        """Called inside every run's final transaction (Store._end_run)."""
+        _wait_for_go(swallow=False)
+        return _stored_epochs(conn, run_id)
+
+    store_module._stored_epochs = _blocking_stored_epochs
