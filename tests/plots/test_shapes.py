@@ -58,6 +58,24 @@ def test_derivative_matches_the_analytic_one(name, derivative):
                                rtol=1e-3, atol=1e-4)  # fmt: skip
 
 
+def test_the_readme_s_own_activation_is_drawn():
+    from keras import ops
+
+    from actlab import activations
+
+    @activations.register(name="plotted_softplus_linear", reference="README")
+    def plotted_softplus_linear(x, scale=2.0):
+        """The README's example: a float32 constant, ops.log(2.0), beside the input."""
+        return ops.where(x <= 0, scale * ops.softplus(x), x + scale * ops.log(2.0))
+
+    try:
+        curve = plots.shape_curve("plotted_softplus_linear", X)
+    finally:
+        activations.unregister("plotted_softplus_linear")
+    expected = np.where(X <= 0, 2 * np.logaddexp(0, X), X + 2 * np.log(2.0))
+    np.testing.assert_allclose(curve.y, expected, rtol=1e-6, atol=1e-6)
+
+
 def test_derivative_leaves_out_jumps_instead_of_drawing_spikes():
     curve = plots.shape_curve("hard_shrink", X)  # jumps at x = +-0.5
     near_jump = np.abs(np.abs(X) - 0.5) < 1e-9

@@ -153,7 +153,9 @@ def _evaluator(candidate: Candidate):
     if entry.kind == "layer":
         return _layer_evaluator(candidate)
     fn = catalog.get(candidate.name, **candidate.params)
-    return lambda x: _checked_output(candidate.name, x, fn(x))
+    # float32, as in a model: a user's function may mix its input with float32 constants
+    # (ops.log(2.0)), which TensorFlow refuses to add to float64.
+    return lambda x: _checked_output(candidate.name, x, fn(x.astype(np.float32)))
 
 
 def _layer_evaluator(candidate: Candidate):
