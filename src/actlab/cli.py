@@ -201,13 +201,13 @@ def compare(
     _print_summary(result, output_format)
 
 
-def _quiet_tensorflow_retracing_warnings() -> None:
-    # Each run builds a new model, so TensorFlow warns that predict() "retraces"; expected here.
-    import logging
-
 def _during(stop: KeyboardInterrupt) -> str:
     return f" during {stop}" if str(stop) else ""
 
+
+def _quiet_tensorflow_retracing_warnings() -> None:
+    # Each run builds a new model, so TensorFlow warns that predict() "retraces"; expected here.
+    import logging
 
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
 

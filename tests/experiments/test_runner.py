@@ -165,11 +165,6 @@ def test_ctrl_c_during_the_warm_up_stops_the_comparison_before_any_run(tmp_path,
     assert Store(tmp_path / "i.db", readonly=True).runs().empty
 
 
-def test_the_warm_up_changes_no_result(tmp_path):
-    task = tasks.get("digits_mlp", epochs=2)
-    alone = train_one(task, task.load_data(), "tanhexp", {}, 3, keep_model=False)
-    warmed = compare(["relu", "tanhexp"], seeds=[3], db=tmp_path / "w.db", **FAST).history()
-    warmed = warmed[warmed["label"] == "tanhexp"]
 @pytest.fixture
 def default_sigint_handler():
     """Python's own SIGINT handler while the test runs (a test runner may have set another)."""
@@ -206,6 +201,11 @@ def test_ctrl_c_cannot_be_swallowed_and_the_handler_is_restored(
     assert signal.getsignal(signal.SIGINT) is default_sigint_handler
 
 
+def test_the_warm_up_changes_no_result(tmp_path):
+    task = tasks.get("digits_mlp", epochs=2)
+    alone = train_one(task, task.load_data(), "tanhexp", {}, 3, keep_model=False)
+    warmed = compare(["relu", "tanhexp"], seeds=[3], db=tmp_path / "w.db", **FAST).history()
+    warmed = warmed[warmed["label"] == "tanhexp"]
     np.testing.assert_allclose(warmed["loss"], [e["loss"] for e in alone.epochs], rtol=1e-6)
 
 
