@@ -159,6 +159,9 @@ def compare(
     seeds: Annotated[int, typer.Option(min=1, help="Seeds per activation (0..N-1).")] = 5,
     epochs: Annotated[int | None, typer.Option(min=1, help="Override the task's epochs.")] = None,
     baseline: Annotated[str | None, typer.Option(help="Default: the first activation.")] = None,
+    test: Annotated[
+        str, typer.Option(help="Accuracy test over matched seeds: paired_t or wilcoxon.")
+    ] = "paired_t",
     db: DbOption = DEFAULT_DB,
     name: Annotated[str | None, typer.Option(help="Comparison name (default from task).")] = None,
     import_: ImportOption = None,
@@ -184,6 +187,7 @@ def compare(
             seeds=seeds,
             epochs=epochs,
             baseline=baseline,
+            test=test,
             db=db,
             name=name,
             overrides=overrides,
@@ -250,14 +254,15 @@ def _one_line(error: BaseException) -> str:
 def _print_summary(result, output_format: str) -> None:
     table = result.table()
     if output_format == "json":
-        typer.echo(table.to_json(orient="records", indent=2))
+        typer.echo(table.reset_index().to_json(orient="records", indent=2))
         return
     if output_format == "csv":
-        typer.echo(table.to_csv(index=False), nl=False)
+        typer.echo(table.reset_index().to_csv(index=False), nl=False)
         return
     from actlab.experiments.tables import summary_table
 
-    console.print(summary_table(table, title=f"{result.name}: seeds {result.seeds}"))
+    title = f"{result.name}: seeds {result.seeds}, baseline {result.baseline}"
+    console.print(summary_table(table, title=title))
 
 
 @app.command()
@@ -281,7 +286,8 @@ def runs(
             highlight=False,
         )
         return
-    table = Table(title=Text(f"{db}: {len(comparisons)} comparisons, {len(frame)} runs"))
+    table = Table(title=Text(f"{db}: {len(comparisons)} comparisons, {len(frame)} runs"),
+                  caption=Text(_comparison_settings(comparisons, name)))  # fmt: skip
     for column in ("comparison", "activation", "seed", "status", "test acc", "s/epoch",
                    "ms/step", "device", "note"):  # fmt: skip
         table.add_column(column)
@@ -303,6 +309,19 @@ def runs(
             )
         )
     console.print(table)
+
+
+def _comparison_settings(comparisons, name: str | None) -> str:
+    """Each comparison's baseline and accuracy test, as its table uses them."""
+    from actlab.experiments.statistics import DEFAULT_TEST, TESTS
+
+    lines = []
+    for row in comparisons.itertuples():
+        if name is None or row.name == name:
+            test = str(row.config.get("test", DEFAULT_TEST))
+            baseline = row.config.get("baseline", "the first activation")
+            lines.append(f"{row.name}: baseline {baseline}, {TESTS.get(test, test)} test")
+    return "\n".join(lines)
 
 
 def _run_note(row) -> str:

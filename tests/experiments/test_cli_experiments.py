@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
 
 import pandas as pd
@@ -33,6 +34,7 @@ def test_compare_prints_the_statistics_table(store):
     assert "baseline" in output
     assert "95% CI" in output and "p (Holm)" in output
     assert "ms/step [95% CI]" in output and "time × [95% CI]" in output
+    assert "Δ acc [95% CI]" in output and "paired t (2)" in output
 
 
 def test_compare_as_json_and_csv_reuses_the_finished_runs(store):
@@ -47,6 +49,25 @@ def test_compare_as_json_and_csv_reuses_the_finished_runs(store):
     as_csv = invoke("compare", "relu", "tanhexp", "--seeds", "2", "--db", str(db), *FAST,
                     "--format", "csv")  # fmt: skip
     assert as_csv.stdout.splitlines()[0].startswith("activation,runs_finished,")
+
+
+def test_the_baseline_and_test_of_compare_reach_report_and_runs(store, tmp_path):
+    db = tmp_path / "copy.db"
+    shutil.copy(store[0], db)  # its runs are finished: nothing is retrained
+    result = invoke("compare", "relu", "tanhexp", "--seeds", "2", "--db", str(db), *FAST,
+                    "--baseline", "tanhexp", "--test", "wilcoxon", "--format", "json")  # fmt: skip
+    rows = json.loads(result.stdout)
+    assert [r["activation"] for r in rows] == ["tanhexp", "relu"]
+    assert rows[1]["test"] == "Wilcoxon signed-rank" and rows[1]["accuracy_pairs"] == 2
+    out = tmp_path / "report.md"
+    report = invoke("report", "--db", str(db), "--format", "markdown", "-o", str(out))
+    assert report.exit_code == 0, report.output
+    text = " ".join(out.read_text(encoding="utf-8").split())
+    assert "Baseline: tanhexp." in text and "Wilcoxon signed-rank test of the per-seed" in text
+    listing = invoke("runs", "--db", str(db))
+    assert "baseline tanhexp, Wilcoxon signed-rank test" in " ".join(listing.output.split())
+    bad = invoke("compare", "relu", "--db", str(db), *FAST, "--test", "anova")
+    assert bad.exit_code == 2 and "test must be one of 'paired_t', 'wilcoxon'" in bad.output
 
 
 def test_runs_lists_what_the_store_holds(store):

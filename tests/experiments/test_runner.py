@@ -9,6 +9,7 @@ import sqlite3
 
 import keras
 import numpy as np
+import pandas as pd
 import pytest
 from keras import ops
 
@@ -64,11 +65,15 @@ def test_compare_trains_every_pair_and_answers_with_statistics(tmp_path):
     assert len(history) == 4 * 2 and set(history["epoch"]) == {1, 2}
     assert history[["loss", "accuracy", "val_loss", "val_accuracy", "seconds"]].notna().all().all()
     table = result.table()
-    assert list(table["activation"]) == ["relu", "tanhexp"]
-    assert table.loc[0, "verdict"] == "baseline"
+    assert table.index.name == "activation" and list(table.index) == ["relu", "tanhexp"]
+    assert table.loc["relu", "verdict"] == "baseline"
     relu = runs[runs["label"] == "relu"]["test_accuracy"]
-    assert table.loc[0, "accuracy_mean"] == pytest.approx(relu.mean())
-    assert table.loc[0, "accuracy_std"] == pytest.approx(relu.std(ddof=1))
+    assert table.loc["relu", "accuracy_mean"] == pytest.approx(relu.mean())
+    assert table.loc["relu", "accuracy_std"] == pytest.approx(relu.std(ddof=1))
+    tanhexp = runs[runs["label"] == "tanhexp"].set_index("seed")["test_accuracy"]
+    differences = tanhexp - runs[runs["label"] == "relu"].set_index("seed")["test_accuracy"]
+    assert table.loc["tanhexp", "accuracy_pairs"] == 2
+    assert table.loc["tanhexp", "diff_to_baseline"] == pytest.approx(differences.mean())
 
 
 def test_run_config_records_everything_needed_to_repeat_it(tmp_path):
@@ -135,7 +140,7 @@ def test_a_one_epoch_run_is_timed_after_its_warm_up_batches(tmp_path):
     run = result.runs().iloc[0]
     assert 0 < epoch["timed_steps"] < epoch["train_steps"] - 1
     assert run["step_seconds"] == pytest.approx(epoch["timed_seconds"] / epoch["timed_steps"])
-    assert result.table().loc[0, "step_ms_mean"] == pytest.approx(1000 * run["step_seconds"])
+    assert result.table().loc["relu", "step_ms_mean"] == pytest.approx(1000 * run["step_seconds"])
 
 
 def test_one_untimed_warm_up_comes_before_the_first_run(tmp_path, monkeypatch, broken_activation):
@@ -227,7 +232,7 @@ def test_divergence_and_failure_are_recorded_and_the_comparison_goes_on(
     assert runs.loc[(exploding_activation, 0), "diverged_epoch"] == 1
     assert runs.loc[(broken_activation, 1), "status"] == "failed"
     assert "broken on purpose" in runs.loc[(broken_activation, 1), "error"]
-    table = result.table().set_index("activation")
+    table = result.table()
     assert table.loc[exploding_activation, "runs_diverged"] == 2
     assert table.loc[broken_activation, "runs_failed"] == 2
     assert math.isnan(table.loc[broken_activation, "accuracy_mean"])
@@ -239,6 +244,8 @@ def test_bad_input_is_rejected_before_any_training(tmp_path):
         compare(["relu", "tanhexpp"], db=db, **FAST)
     with pytest.raises(ValueError, match="not among the compared"):
         compare(["relu"], baseline="mish", db=db, **FAST)
+    with pytest.raises(ValueError, match="test must be one of 'paired_t', 'wilcoxon', not 't'"):
+        compare(["relu"], test="t", db=db, **FAST)
     with pytest.raises(ValueError, match="seeds must be at least 1"):
         compare(["relu"], seeds=0, db=db, task="digits_mlp")
     with pytest.raises(ValueError, match="name:param=value"):
@@ -256,3 +263,36 @@ def test_a_database_that_is_not_actlabs_is_refused_and_left_alone(tmp_path):
     with pytest.raises(actlab.experiments.StoreError, match="not an actlab"):
         compare(["relu"], seeds=1, db=db, **FAST)
     assert db.read_bytes() == before
+
+
+def test_the_baseline_and_test_are_stored_with_the_comparison(tmp_path):
+    from actlab.report import load_comparison
+
+    db, fast = tmp_path / "b.db", {"task": "digits_mlp", "epochs": 1, "quiet": True}
+    result = compare(["relu", "tanh"], seeds=2, baseline="tanh", test="wilcoxon", db=db, **fast)
+    config = Store(db, readonly=True).comparisons().iloc[0]["config"]
+    assert (config["baseline"], config["test"]) == ("tanh", "wilcoxon")
+    assert config["task"] == tasks.get("digits_mlp", epochs=1).to_dict()
+    table = result.table()
+    assert list(table.index) == ["tanh", "relu"] and table.loc["tanh", "verdict"] == "baseline"
+    assert table.loc["relu", "test"] == "Wilcoxon signed-rank"
+    stored = load_comparison(db)  # what `actlab report` reads
+    assert (stored.baseline, stored.test) == ("tanh", "wilcoxon")
+    pd.testing.assert_frame_equal(stored.summary(), table)
+    # Again with the defaults: nothing is retrained, the table follows the new settings.
+    finished = Store(db, readonly=True).runs()["finished"].tolist()
+    again = compare(["relu", "tanh"], seeds=2, db=db, **fast)
+    assert Store(db, readonly=True).runs()["finished"].tolist() == finished
+    assert again.table().index[0] == "relu" and again.table().loc["tanh", "test"] == "paired t"
+    assert (load_comparison(db).baseline, load_comparison(db).test) == ("relu", "paired_t")
+    with pytest.raises(actlab.experiments.StoreError, match=r"differs in: task\.epochs"):
+        compare(["relu"], seeds=1, db=db, name=result.name, task="digits_mlp", epochs=2)
+
+
+def test_a_comparison_of_an_older_actlab_is_continued_with_its_settings_added(tmp_path):
+    db, task = tmp_path / "old.db", tasks.get("digits_mlp", epochs=1)
+    with Store(db) as store:  # an older actlab stored the task recipe alone
+        store.create_comparison("old", task.name, task.to_dict())
+    compare(["relu"], seeds=1, db=db, name="old", task="digits_mlp", epochs=1, quiet=True)
+    config = Store(db, readonly=True).comparisons().iloc[0]["config"]
+    assert config == {"task": task.to_dict(), "baseline": "relu", "test": "paired_t"}

@@ -16,17 +16,20 @@ from actlab.experiments.statistics import (
     ONE_SEED,
     SUMMARY_COLUMNS,
     TOO_FEW_RUNS,
+    UNPAIRED,
     WORSE,
     holm_adjust,
+    paired_p_value,
     ratio_interval,
     summarize,
     welch_p_value,
 )
 from actlab.experiments.store import Store
+from actlab.experiments.tables import unpaired_note
 
 ACCURACIES = {
     "relu": [0.900, 0.920, 0.910, 0.930, 0.890],
-    "gelu": [0.930, 0.940, 0.950, 0.920, 0.960],
+    "gelu": [0.930, 0.940, 0.950, 0.960, 0.920],
     "tanh": [0.850, 0.860, 0.840, 0.880, 0.870],
     "swish": [0.905, 0.915, 0.895, 0.925, 0.900],
 }
@@ -160,14 +163,14 @@ def test_time_ratio_of_single_runs_has_no_interval() -> None:
     assert math.isnan(empty[0]) and empty[3] == 0
 
 
-def test_p_values_are_welch_and_holm_adjusted() -> None:
+def test_p_values_are_paired_t_over_seeds_and_holm_adjusted() -> None:
     table = summarize(known_runs(), baseline="relu").set_index("activation")
     others = ["gelu", "tanh", "swish"]
     raw = {}
     for name in others:
-        scipy_p = stats.ttest_ind(ACCURACIES[name], ACCURACIES["relu"], equal_var=False).pvalue
-        assert welch_by_hand(ACCURACIES[name], ACCURACIES["relu"]) == pytest.approx(scipy_p)
-        assert table.loc[name, "p_value"] == pytest.approx(scipy_p, rel=1e-12)
+        scipy_p = stats.ttest_rel(ACCURACIES[name], ACCURACIES["relu"]).pvalue
+        assert table.loc[name, "p_value"] == pytest.approx(scipy_p, rel=1e-8)
+        assert table.loc[name, "test"] == "paired t" and table.loc[name, "accuracy_pairs"] == 5
         raw[name] = scipy_p
     # Holm by hand: smallest p times 3, next times 2, largest times 1, kept non-decreasing.
     first, second, third = sorted(others, key=raw.get)
@@ -175,8 +178,93 @@ def test_p_values_are_welch_and_holm_adjusted() -> None:
     expected[second] = max(expected[first], 2 * raw[second])
     expected[third] = min(1.0, max(expected[second], raw[third]))
     for name in others:
-        assert table.loc[name, "p_holm"] == pytest.approx(expected[name], rel=1e-12)
+        assert table.loc[name, "p_holm"] == pytest.approx(expected[name], rel=1e-8)
     assert math.isnan(table.loc["relu", "p_value"]) and math.isnan(table.loc["relu", "p_holm"])
+    assert pd.isna(table.loc["relu", "test"])  # the baseline is not tested
+
+
+def test_difference_interval_and_effect_size_are_paired() -> None:
+    table = summarize(known_runs(), baseline="relu").set_index("activation")
+    for name in ("gelu", "tanh", "swish"):
+        d = np.subtract(ACCURACIES[name], ACCURACIES["relu"])
+        low, high = stats.ttest_rel(ACCURACIES[name], ACCURACIES["relu"]).confidence_interval()
+        row = table.loc[name]
+        assert row.diff_to_baseline == pytest.approx(d.mean(), rel=1e-9)
+        assert (row.diff_ci95_low, row.diff_ci95_high) == pytest.approx((low, high), rel=1e-8)
+        assert row.cohens_d == pytest.approx(d.mean() / d.std(ddof=1), rel=1e-8)
+    # gelu by hand: d = 0.03, 0.02, 0.04, 0.03, 0.03: mean 0.03, sd sqrt(0.0002 / 4)
+    sd = math.sqrt(0.0002 / 4)
+    half_width = 2.7764451051977987 * sd / math.sqrt(5)  # t(0.975, 4 df), from a t table
+    gelu = table.loc["gelu"]
+    assert gelu.cohens_d == pytest.approx(0.03 / sd, rel=1e-8)
+    assert (gelu.diff_ci95_low, gelu.diff_ci95_high) == pytest.approx(
+        (0.03 - half_width, 0.03 + half_width), rel=1e-8
+    )
+
+
+def test_pairing_by_seed_finds_a_difference_that_welch_misses() -> None:
+    base = [0.80, 0.90, 0.85, 0.95]  # seeds differ a lot; each seed gains about 0.01
+    gains = [0.011, 0.009, 0.010, 0.012]
+    better = [a + gain for a, gain in zip(base, gains, strict=True)]
+    runs = pd.DataFrame(run_rows("relu", base) + run_rows("gelu", better))
+    row = summarize(runs, baseline="relu").set_index("activation").loc["gelu"]
+    assert stats.ttest_ind(better, base, equal_var=False).pvalue > 0.5  # unpaired: nothing
+    assert row.p_value == pytest.approx(stats.ttest_rel(better, base).pvalue, rel=1e-8)
+    assert row.p_value < 1e-3 and row.verdict == BETTER
+    assert row.diff_to_baseline == pytest.approx(np.mean(gains))
+
+
+def test_wilcoxon_is_the_robust_alternative() -> None:
+    # Exact null distribution by hand, 5 distinct |d|: each of the 2**5 sign patterns is
+    # equally likely; all positive is the most extreme, so two-sided p = 2 / 32.
+    assert paired_p_value(np.array([0.01, 0.02, 0.03, 0.04, 0.05]), "wilcoxon") == pytest.approx(
+        2 / 32
+    )
+    # Only the smallest negative: W- = 1, reached or beaten by {} and {1}: p = 2 * 2 / 32.
+    assert paired_p_value(np.array([-0.01, 0.02, 0.03, 0.04, 0.05]), "wilcoxon") == pytest.approx(
+        4 / 32
+    )
+    assert paired_p_value(np.zeros(3), "wilcoxon") == 1.0
+    table = summarize(known_runs(), baseline="relu", test="wilcoxon").set_index("activation")
+    paired_t = summarize(known_runs(), baseline="relu").set_index("activation")
+    for name in ("gelu", "tanh", "swish"):
+        d = np.round(np.subtract(ACCURACIES[name], ACCURACIES["relu"]), 12)
+        assert table.loc[name, "p_value"] == pytest.approx(stats.wilcoxon(d).pvalue)
+        assert table.loc[name, "test"] == "Wilcoxon signed-rank"
+        assert table.loc[name, "diff_ci95_low"] == paired_t.loc[name, "diff_ci95_low"]
+    # five pairs cannot reach p < 0.0625, so the strong gelu gain is no verdict here
+    assert table.loc["gelu", "verdict"] == NO_DIFFERENCE
+
+
+def test_fewer_than_two_matched_seeds_fall_back_to_welch_and_say_so() -> None:
+    a, b = ACCURACIES["gelu"][:3], ACCURACIES["relu"][:3]
+    runs = pd.DataFrame(run_rows("relu", b) + run_rows("gelu", a, first_seed=2))  # seed 2 only
+    table = summarize(runs, baseline="relu").set_index("activation")
+    row = table.loc["gelu"]
+    welch = stats.ttest_ind(a, b, equal_var=False)
+    assert row.test == UNPAIRED and row.accuracy_pairs == 0
+    assert row.p_value == pytest.approx(welch.pvalue, rel=1e-10)
+    assert row.diff_to_baseline == pytest.approx(np.mean(a) - np.mean(b))
+    low, high = welch.confidence_interval(0.95)
+    assert (row.diff_ci95_low, row.diff_ci95_high) == pytest.approx((low, high), rel=1e-10)
+    pooled = math.sqrt((np.var(a, ddof=1) + np.var(b, ddof=1)) / 2)  # equal sizes
+    assert row.cohens_d == pytest.approx((np.mean(a) - np.mean(b)) / pooled)
+    assert "Unpaired: gelu had fewer than two seeds" in unpaired_note(table)
+    assert unpaired_note(summarize(known_runs(), baseline="relu").set_index("activation")) == ""
+
+
+def test_intervals_of_accuracy_stay_inside_their_range() -> None:
+    runs = pd.DataFrame(run_rows("relu", [0.78, 0.83]) + run_rows("gelu", [0.9, 0.3]))
+    table = summarize(runs, baseline="relu").set_index("activation")
+    low, high = stats.t.interval(0.95, 1, loc=0.805, scale=stats.sem([0.78, 0.83]))
+    assert high > 1.0  # the plain t-interval, as the table showed it before
+    relu = table.loc["relu"]
+    assert relu.accuracy_ci95_low == pytest.approx(low) and relu.accuracy_ci95_high == 1.0
+    gelu = table.loc["gelu"]
+    assert (gelu.accuracy_ci95_low, gelu.accuracy_ci95_high) == (0.0, 1.0)
+    d_low, d_high = stats.ttest_rel([0.9, 0.3], [0.78, 0.83]).confidence_interval()
+    assert d_low < -1 and d_high > 1
+    assert (gelu.diff_ci95_low, gelu.diff_ci95_high) == (-1.0, 1.0)
 
 
 def test_verdicts_and_order() -> None:
@@ -222,18 +310,19 @@ def test_one_seed_on_the_baseline_side_gives_no_test() -> None:
 
 def test_failed_and_diverged_runs_are_counted_but_not_averaged() -> None:
     runs = pd.DataFrame(
-        run_rows("relu", [0.90, 0.92, 0.91])
-        + run_rows("elu", [0.80, 0.82])
+        run_rows("relu", [0.90, 0.92, 0.97])
+        + run_rows("elu", [0.80, 0.83])
         + run_rows("elu", [None], status="diverged", first_seed=2)
         + run_rows("elu", [0.10], status="failed", first_seed=3)  # a partial value, ignored
         + run_rows("elu", [0.99], status="running", first_seed=4)  # not counted at all
     )
     row = summarize(runs, baseline="relu").set_index("activation").loc["elu"]
     assert (row.runs_finished, row.runs_diverged, row.runs_failed) == (2, 1, 1)
-    assert row.accuracy_mean == pytest.approx(0.81)
-    assert row.p_value == pytest.approx(
-        stats.ttest_ind([0.80, 0.82], [0.90, 0.92, 0.91], equal_var=False).pvalue
-    )
+    assert row.accuracy_mean == pytest.approx(0.815)
+    # paired over seeds 0 and 1, the ones both finished: relu's seed 2 has no partner
+    assert row.accuracy_pairs == 2
+    assert row.diff_to_baseline == pytest.approx(((0.80 - 0.90) + (0.83 - 0.92)) / 2)
+    assert row.p_value == pytest.approx(stats.ttest_rel([0.80, 0.83], [0.90, 0.92]).pvalue)
 
 
 def test_fewer_than_two_finished_runs_gives_no_test() -> None:
@@ -258,18 +347,23 @@ def test_activation_with_no_finished_run() -> None:
 
 
 @pytest.mark.filterwarnings("ignore:Precision loss:RuntimeWarning")  # the test's own SciPy call
-def test_zero_variance_samples() -> None:
+@pytest.mark.parametrize("first_seed", [0, 10], ids=["paired", "unpaired"])
+def test_zero_variance_samples(first_seed) -> None:
     runs = pd.DataFrame(
         run_rows("relu", [1.0, 1.0, 1.0])
-        + run_rows("gelu", [1.0, 1.0, 1.0])  # identical: p = 1
-        + run_rows("tanh", [0.75, 0.75, 0.75])  # constant but lower: p = 0
-        + run_rows("elu", [0.5, 1.0, 1.0])  # one constant side: ordinary Welch test
+        + run_rows("gelu", [1.0, 1.0, 1.0], first_seed=first_seed)  # identical: p = 1
+        + run_rows("tanh", [0.75, 0.75, 0.75], first_seed=first_seed)  # constantly lower: p = 0
+        + run_rows("elu", [0.5, 1.0, 1.0], first_seed=first_seed)  # an ordinary test
     )
     table = summarize(runs, baseline="relu").set_index("activation")
     assert table.loc["gelu", "p_value"] == 1.0 and table.loc["gelu", "verdict"] == NO_DIFFERENCE
     assert table.loc["gelu", "accuracy_std"] == 0.0
     assert table.loc["tanh", "p_value"] == 0.0 and table.loc["tanh", "verdict"] == WORSE
-    expected = stats.ttest_ind([0.5, 1.0, 1.0], [1.0, 1.0, 1.0], equal_var=False).pvalue
+    assert math.isnan(table.loc["tanh", "cohens_d"])  # no spread: no effect size
+    if first_seed == 0:
+        expected = stats.ttest_rel([0.5, 1.0, 1.0], [1.0, 1.0, 1.0]).pvalue
+    else:
+        expected = stats.ttest_ind([0.5, 1.0, 1.0], [1.0, 1.0, 1.0], equal_var=False).pvalue
     assert table.loc["elu", "p_value"] == pytest.approx(expected)
 
 
@@ -284,6 +378,8 @@ def test_bad_input_is_refused() -> None:
         summarize(known_runs().drop(columns=["test_loss"]), baseline="relu")
     with pytest.raises(ValueError, match="without runs"):
         summarize(known_runs(), baseline="relu", order=["mish"])
+    with pytest.raises(ValueError, match="test must be one of 'paired_t', 'wilcoxon', not 'anova'"):
+        summarize(known_runs(), baseline="relu", test="anova")
 
 
 def timed_epochs(step_seconds: float, warmup_seconds: float) -> list[dict]:

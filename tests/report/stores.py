@@ -45,12 +45,12 @@ def train_tiny_comparison(db: Path) -> None:
     actlab.compare(["relu", "tanhexp"], task="digits_mlp", seeds=2, epochs=2, db=db, quiet=True)
 
 
-def write_comparison(db: Path, name: str, runs: list[dict], config_extra=None) -> None:
-    """A digits_mlp comparison whose runs are written directly (see `run` for the fields)."""
+def write_comparison(db: Path, name: str, runs: list[dict]) -> None:
+    """A digits_mlp comparison whose runs are written directly (see `run` for the fields),
+    its config the task recipe alone, as an older actlab stored it (no baseline, no test)."""
     task = tasks.get("digits_mlp", epochs=2)
     with Store(db) as store:
-        comparison = store.create_comparison(name, task.name, {**task.to_dict(),
-                                                               **(config_extra or {})})  # fmt: skip
+        comparison = store.create_comparison(name, task.name, task.to_dict())
         for spec in runs:
             _write_run(store, comparison, task, spec)
 

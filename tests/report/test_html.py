@@ -41,6 +41,25 @@ def test_the_real_report_has_every_section_figure_and_statistic(trained_report):
     assert "All 4 runs finished." in page.text
 
 
+def test_the_statistics_are_paired_with_effect_size_and_bounded_intervals(trained_report):
+    page = parse(trained_report.read_text(encoding="utf-8"))
+    statistics = page.table_after("Result")
+    headers, tanhexp = statistics[0], statistics[2]
+    position = headers.index("time × [95% CI]") + 1
+    assert headers[position:position + 3] == ["Δ accuracy [95% CI]", "d", "test (pairs)"]
+    assert tanhexp[headers.index("test (pairs)")] == "paired t (2)"
+    difference = tanhexp[headers.index("Δ accuracy [95% CI]")]
+    assert difference.startswith(("+", "-")) and difference.count("[") == 1
+    for row in statistics[1:]:
+        low, high = map(float, row[headers.index("95% CI")].strip("[]").split(", "))
+        assert 0.0 <= low <= high <= 1.0  # with two seeds a plain t-interval often passes 1
+    text = " ".join(page.text.split())
+    assert "clipped to [0, 1]" in text and "paired t test of the per-seed differences" in text
+    assert "Cohen's d for paired data" in text
+    config = dict(row for row in page.table_after("Configuration")[1:])
+    assert config["baseline"] == "relu" and config["accuracy test"] == "paired t"
+
+
 def test_the_page_is_self_contained(trained_report):
     text = trained_report.read_text(encoding="utf-8")
     page = parse(text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +16,8 @@ from actlab.experiments.interrupts import ComparisonInterrupted, InterruptFlag
 from actlab.experiments.plugins import USER_ERRORS
 from actlab.experiments.progress import Progress
 from actlab.experiments.result import ComparisonResult, run_label
-from actlab.experiments.store import Store, StoreError, exception_summary, run_key
+from actlab.experiments.statistics import DEFAULT_TEST, check_test
+from actlab.experiments.store import Store, StoreError, exception_summary, run_key, to_json
 from actlab.experiments.training import train_one, warm_up
 
 DEFAULT_DB = "actlab.db"
@@ -110,6 +111,17 @@ def default_name(task, overrides: dict[str, Any]) -> str:
     return task.name + "[" + ",".join(f"{k}={overrides[k]}" for k in sorted(overrides)) + "]"
 
 
+def comparison_config(task, baseline: str, test: str) -> dict[str, Any]:
+    """What a comparison stores: its task recipe, and the baseline and test of its table."""
+    return {"task": task.to_dict(), "baseline": baseline, "test": test}
+
+
+def stored_recipe(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The task recipe of a stored comparison config (an older actlab stored it alone)."""
+    nested = config.get("task")
+    return dict(nested) if isinstance(nested, Mapping) else dict(config)
+
+
 def compare(
     activations: Sequence[str | Candidate],
     task: str = "fashion_mnist_mlp",
@@ -117,6 +129,7 @@ def compare(
     *,
     epochs: int | None = None,
     baseline: str | None = None,
+    test: str = DEFAULT_TEST,
     db: str | Path = DEFAULT_DB,
     name: str | None = None,
     overrides: dict[str, Any] | None = None,
@@ -133,6 +146,10 @@ def compare(
     So that order cannot bias time, runs go seed by seed (every activation with seed 0, then
     with seed 1, ...), and an untimed warm-up training comes before the first run.
 
+    `baseline` (default: the first activation) and `test` (the accuracy test over matched
+    seeds, 'paired_t' or 'wilcoxon') are stored with the comparison, so that `actlab report`
+    shows the same table; a later call on the same comparison replaces them.
+
     Ctrl-C stops at the next batch or epoch boundary (or once the current commit is done):
     the current run is marked interrupted and ComparisonInterrupted is raised. A comparison
     this call created is removed again if the call fails before storing any run.
@@ -144,11 +161,12 @@ def compare(
     the_task = task_catalog.get(task, **overrides)
     chosen_seeds = seed_list(seeds)
     baseline_label = _baseline_label(baseline, candidates)
+    config = comparison_config(the_task, baseline_label, check_test(test))
     comparison = name or default_name(the_task, overrides)
     with (
         Store(db) as store,
         InterruptFlag() as interrupted,
-        _comparison(store, comparison, the_task.name, the_task.to_dict()) as comparison_id,
+        _comparison(store, comparison, the_task.name, config) as comparison_id,
     ):
         pending = _pending(store, comparison_id, candidates, chosen_seeds)
         if pending:
@@ -161,8 +179,19 @@ def compare(
                          keep_models, progress, interrupted)  # fmt: skip
     return ComparisonResult(
         db=Path(db), name=comparison, labels=[c.label for c in candidates], seeds=chosen_seeds,
-        baseline=baseline_label,
+        baseline=baseline_label, test=test,
     )  # fmt: skip
+
+
+def _open_comparison(store: Store, name: str, task: str, config: dict[str, Any]) -> int:
+    """Id of comparison `name`: its stored task recipe must be this one (else the store
+    refuses, naming what differs); its baseline and test become this call's."""
+    known = store.comparisons()
+    stored = known.loc[known["name"] == name, "config"]
+    same_recipe = not stored.empty and (
+        to_json(stored_recipe(stored.iloc[0])) == to_json(config["task"])
+    )
+    return store.create_comparison(name, task, config, replace_config=same_recipe)
 
 
 @contextmanager
@@ -171,7 +200,7 @@ def _comparison(store: Store, name: str, task: str, config: dict[str, Any]):
     when it fails before any run is stored (a bad dataset, missing data, Ctrl-C in the
     warm-up)."""
     is_new = not store.has_comparison(name)
-    comparison_id = store.create_comparison(name, task, config)
+    comparison_id = _open_comparison(store, name, task, config)
     try:
         yield comparison_id
     except BaseException:

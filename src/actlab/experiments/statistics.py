@@ -7,14 +7,34 @@ Rules that shape the numbers:
   'interrupted') are ignored. A finished run without a finite accuracy (or loss) is left out
   of that metric's sample.
 * ``accuracy_std`` is the sample standard deviation (ddof=1), ``accuracy_sem`` = std/sqrt(n),
-  and ``accuracy_ci95_low``/``_high`` the 95% t-interval of the mean, whatever ``alpha`` is
-  (``alpha`` only decides verdicts). With one finished run these are NaN.
-* ``p_value`` is Welch's t-test (scipy.stats.ttest_ind, equal_var=False) of accuracies
-  against the baseline's, ``p_holm`` the Holm step-down adjustment over the activations that
-  could be tested, and the verdict compares ``p_holm`` with ``alpha``.
-* Zero variance: when both samples are constant, Welch's statistic is 0/0 or x/0; equal
-  constants give p = 1 ('no significant difference'), different constants p = 0 (every run of
-  one beat every run of the other). Floating-point noise (1e-9 relative) counts as equal.
+  and ``accuracy_ci95_low``/``_high`` the 95% t-interval of the mean clipped to [0, 1],
+  whatever ``alpha`` is (``alpha`` only decides verdicts). The mean accuracy cannot leave
+  [0, 1], so clipping drops only impossible values and keeps the interval's coverage (a
+  logit-scale interval would cover another centre, and fails at accuracy 0 or 1). With one
+  finished run these are NaN.
+* Accuracy against the baseline is paired by seed: the seeds both have a finished accuracy
+  for (every activation of a comparison is trained on the same seeds, hence the same initial
+  weights and data order where shapes allow) give per-seed differences d = accuracy -
+  baseline accuracy, rounded to 12 decimals (floating-point noise then neither breaks ties
+  nor makes a constant difference vary); ``accuracy_pairs`` counts them. With at least two
+  pairs, ``diff_to_baseline`` is mean(d), ``diff_ci95_low``/``_high`` its 95% paired
+  t-interval, ``cohens_d`` the effect size for paired data mean(d) / sd(d) (NaN when sd(d) is
+  0), and ``p_value`` the chosen ``test``: 'paired_t' (scipy.stats.ttest_1samp of d against 0,
+  the paired t-test) or 'wilcoxon' (scipy.stats.wilcoxon of d, SciPy's defaults: zero
+  differences dropped, exact for small samples without ties; it cannot go below 2 / 2**n, so
+  p < 0.05 needs six pairs). All-zero differences give p = 1; a constant non-zero difference
+  gives the paired t-test p = 0 (every seed moved the same way).
+* With fewer than two pairs the comparison is unpaired: ``diff_to_baseline`` is the
+  difference of mean accuracies, its interval Welch's, ``cohens_d`` uses the pooled standard
+  deviation, and ``p_value`` is Welch's t-test (scipy.stats.ttest_ind, equal_var=False);
+  ``accuracy_pairs`` is 0 and the ``test`` column says 'Welch (unpaired)'. Both intervals of
+  the difference are clipped to [-1, 1]. ``p_holm`` is the Holm step-down adjustment of the
+  p-values over the activations that could be tested, and the verdict compares ``p_holm``
+  with ``alpha`` ('better' or 'worse' by the sign of ``diff_to_baseline``).
+* Zero variance (Welch): when both samples are constant, Welch's statistic is 0/0 or x/0;
+  equal constants give p = 1 ('no significant difference'), different constants p = 0 (every
+  run of one beat every run of the other). Floating-point noise (1e-9 relative) counts as
+  equal.
 * Time: a run's speed is its ``step_seconds``, seconds per training step after warm-up (see
   `actlab.experiments.training`). ``step_ms_mean`` is their mean over finished runs in
   milliseconds, ``step_ms_ci95_low``/``_high`` its 95% t-interval; ``warmup_seconds_mean`` the
@@ -26,7 +46,8 @@ Rules that shape the numbers:
   difference of mean log times with Welch's interval, exponentiated; ``time_pairs`` = 0).
 * A test needs two finished runs on each side: with a single seed on either side the verdict
   is 'no test possible (1 seed)', with more seeds but fewer than two finished runs it is
-  'no test possible (n<2)'; their p-values are NaN and not counted by Holm.
+  'no test possible (n<2)'; their p-values are NaN and not counted by Holm, and their
+  ``test`` is None (as the baseline's).
 """
 
 from __future__ import annotations
@@ -61,6 +82,11 @@ SUMMARY_COLUMNS = (
     "time_ratio_ci95_high",
     "time_pairs",
     "diff_to_baseline",
+    "diff_ci95_low",
+    "diff_ci95_high",
+    "cohens_d",
+    "accuracy_pairs",
+    "test",
     "p_value",
     "p_holm",
     "verdict",
@@ -75,7 +101,13 @@ NO_DIFFERENCE = "no significant difference"
 ONE_SEED = "no test possible (1 seed)"
 TOO_FEW_RUNS = "no test possible (n<2)"
 
+#: The accuracy tests over matched seeds, by config name, with the name the table shows.
+TESTS = {"paired_t": "paired t", "wilcoxon": "Wilcoxon signed-rank"}
+DEFAULT_TEST = "paired_t"
+UNPAIRED = "Welch (unpaired)"
+
 _CONSTANT_RTOL = 1e-9
+_DIFFERENCE_DECIMALS = 12
 
 
 @dataclass(frozen=True)
@@ -87,11 +119,24 @@ class _Group:
     finished: int
     diverged: int
     failed: int
-    accuracy: np.ndarray
+    accuracy: pd.Series  # indexed by seed (by position when runs have no seeds)
     loss: np.ndarray
-    step_seconds: pd.Series  # indexed by seed (by position when runs have no seeds)
+    step_seconds: pd.Series  # indexed like accuracy
     warmup_seconds: np.ndarray
     has_seeds: bool
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Accuracy against the baseline's: see the module docstring."""
+
+    difference: float
+    low: float
+    high: float
+    cohens_d: float
+    pairs: int
+    test: str
+    p_value: float
 
 
 def summarize(
@@ -99,26 +144,36 @@ def summarize(
     baseline: str,
     alpha: float = 0.05,
     order: Sequence[str] | None = None,
+    test: str = DEFAULT_TEST,
 ) -> pd.DataFrame:
     """One row per activation of `runs` (one row per run), compared with `baseline`.
 
-    Rows: the baseline first, then the activations named in `order`, then the rest by
-    decreasing mean accuracy (activations without a mean last, ties by name). Columns are
-    SUMMARY_COLUMNS; see the module docstring for the rules.
+    `test` is the accuracy test over matched seeds, 'paired_t' or 'wilcoxon'. Rows: the
+    baseline first, then the activations named in `order`, then the rest by decreasing mean
+    accuracy (activations without a mean last, ties by name). Columns are SUMMARY_COLUMNS;
+    see the module docstring for the rules.
     """
     _check_columns(runs)
+    check_test(test)
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1, not {alpha}")
     groups = {group.name: group for group in _groups(runs)}
     if baseline not in groups:
         known = ", ".join(sorted(groups)) or "none"
         raise ValueError(f"baseline {baseline!r} has no runs (activations: {known})")
-    rows = {name: _describe(group, groups[baseline]) for name, group in groups.items()}
+    rows = {name: _describe(group, groups[baseline], test) for name, group in groups.items()}
     _add_holm(rows, baseline)
     for name, row in rows.items():
         row["verdict"] = _verdict(row, is_baseline=name == baseline, alpha=alpha)
     names = _row_order(rows, baseline, order)
     return pd.DataFrame([rows[name] for name in names], columns=list(SUMMARY_COLUMNS))
+
+
+def check_test(test: str) -> str:
+    """`test` if it names an accuracy test of TESTS, else a ValueError saying which do."""
+    if test not in TESTS:
+        raise ValueError(f"test must be one of {', '.join(map(repr, TESTS))}, not {test!r}")
+    return test
 
 
 def holm_adjust(p_values: Sequence[float]) -> np.ndarray:
@@ -151,6 +206,57 @@ def welch_p_value(sample: np.ndarray, reference: np.ndarray) -> float:
         return float(stats.ttest_ind(sample, reference, equal_var=False).pvalue)
 
 
+def paired_p_value(differences: np.ndarray, test: str = DEFAULT_TEST) -> float:
+    """Two-sided p-value of `test` on per-seed differences; zero spread as in the docstring."""
+    d = np.asarray(differences, float)
+    if not np.any(d):
+        return 1.0
+    if test == "wilcoxon":
+        return float(stats.wilcoxon(d).pvalue)
+    if np.all(d == d[0]):
+        return 0.0
+    return float(stats.ttest_1samp(d, 0.0).pvalue)
+
+
+def accuracy_difference(
+    accuracy: pd.Series, reference: pd.Series, test: str = DEFAULT_TEST, *, paired: bool = True
+) -> Difference:
+    """`accuracy` against the `reference` (baseline) accuracies, both indexed by seed:
+    paired over matched seeds when `paired` and there are two, else unpaired (Welch)."""
+    a, b = matched(accuracy, reference) if paired else (np.empty(0), np.empty(0))
+    if len(a) >= 2:
+        return _paired_difference(np.round(a - b, _DIFFERENCE_DECIMALS), test)
+    return _unpaired_difference(accuracy.to_numpy(float), reference.to_numpy(float))
+
+
+def _paired_difference(d: np.ndarray, test: str) -> Difference:
+    low, high = np.clip(mean_interval(d), -1.0, 1.0)
+    sd = _std(d)
+    cohens_d = float(np.mean(d)) / sd if sd > 0 else math.nan
+    return Difference(float(np.mean(d)), float(low), float(high), cohens_d, len(d), TESTS[test],
+                      paired_p_value(d, test))  # fmt: skip
+
+
+def _unpaired_difference(a: np.ndarray, b: np.ndarray) -> Difference:
+    difference = _mean(a) - _mean(b)
+    if min(len(a), len(b)) < 2:
+        return Difference(difference, math.nan, math.nan, math.nan, 0, UNPAIRED, math.nan)
+    low, high = np.clip(_welch_interval(a, b, difference, 0.95), -1.0, 1.0)
+    pooled = math.sqrt(((len(a) - 1) * np.var(a, ddof=1) + (len(b) - 1) * np.var(b, ddof=1))
+                       / (len(a) + len(b) - 2))  # fmt: skip
+    cohens_d = difference / pooled if pooled > 0 else math.nan
+    return Difference(difference, float(low), float(high), cohens_d, 0, UNPAIRED,
+                      welch_p_value(a, b))  # fmt: skip
+
+
+def matched(sample: pd.Series, reference: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The values of the seeds both series have, aligned (none when an index repeats)."""
+    if not (sample.index.is_unique and reference.index.is_unique):
+        return np.empty(0), np.empty(0)
+    common = sample.index.intersection(reference.index)
+    return sample.loc[common].to_numpy(float), reference.loc[common].to_numpy(float)
+
+
 def ratio_interval(
     times: pd.Series, reference: pd.Series, *, paired: bool = True, confidence: float = 0.95
 ) -> tuple[float, float, float, int]:
@@ -165,12 +271,11 @@ def ratio_interval(
     times, reference = times[times > 0], reference[reference > 0]
     if times.empty or reference.empty:
         return math.nan, math.nan, math.nan, 0
-    common = times.index.intersection(reference.index)
-    unique = times.index.is_unique and reference.index.is_unique
-    if paired and unique and len(common) >= 2:
-        logs = np.log(times[common].to_numpy(float) / reference[common].to_numpy(float))
+    a, b = matched(times, reference) if paired else (np.empty(0), np.empty(0))
+    if len(a) >= 2:
+        logs = np.log(a / b)
         low, high = mean_interval(logs, confidence)
-        return math.exp(np.mean(logs)), math.exp(low), math.exp(high), len(common)
+        return math.exp(np.mean(logs)), math.exp(low), math.exp(high), len(logs)
     a, b = np.log(times.to_numpy(float)), np.log(reference.to_numpy(float))
     difference = float(np.mean(a) - np.mean(b))
     low, high = _welch_interval(a, b, difference, confidence)
@@ -214,44 +319,57 @@ def _group(name: str, frame: pd.DataFrame) -> _Group:
     finished = frame[frame["status"] == "finished"]
     has_seeds = "seed" in frame.columns
     seeds = frame["seed"].nunique() if has_seeds else len(frame)
-    step_seconds = pd.Series(
-        pd.to_numeric(finished["step_seconds"], errors="coerce").to_numpy(dtype=float),
-        index=finished["seed"].to_numpy() if has_seeds else range(len(finished)),
-    )
+    index = finished["seed"].to_numpy() if has_seeds else range(len(finished))
     return _Group(
         name=name,
         seeds=int(seeds),
         finished=len(finished),
         diverged=int((frame["status"] == "diverged").sum()),
         failed=int((frame["status"] == "failed").sum()),
-        accuracy=_finite(finished["test_accuracy"]),
+        accuracy=_finite_by(finished["test_accuracy"], index),
         loss=_finite(finished["test_loss"]),
-        step_seconds=step_seconds[np.isfinite(step_seconds)],
+        step_seconds=_finite_by(finished["step_seconds"], index),
         warmup_seconds=_finite(finished["warmup_seconds"]),
         has_seeds=has_seeds,
     )
 
 
-def _describe(group: _Group, baseline: _Group) -> dict[str, object]:
-    low, high = mean_interval(group.accuracy)
-    step_ms = group.step_seconds.to_numpy(float) * 1000.0
-    step_low, step_high = mean_interval(step_ms)
-    ratio, ratio_low, ratio_high, pairs = ratio_interval(
-        group.step_seconds, baseline.step_seconds, paired=group.has_seeds and baseline.has_seeds
-    )
-    accuracy_mean = _mean(group.accuracy)
+def _describe(group: _Group, baseline: _Group, test: str) -> dict[str, object]:
+    why_no_test = None if group is baseline else _why_no_test(group, baseline)
+    tested = group is not baseline and why_no_test is None
     return {
         "activation": group.name,
         "runs_finished": group.finished,
         "runs_diverged": group.diverged,
         "runs_failed": group.failed,
-        "accuracy_mean": accuracy_mean,
-        "accuracy_std": _std(group.accuracy),
-        "accuracy_sem": _sem(group.accuracy),
-        "accuracy_ci95_low": low,
-        "accuracy_ci95_high": high,
+        **_accuracy_columns(group),
+        **_time_columns(group, baseline),
+        **_difference_columns(group, baseline, test, tested),
+        "why_no_test": why_no_test,
+    }
+
+
+def _accuracy_columns(group: _Group) -> dict[str, float]:
+    accuracy = group.accuracy.to_numpy(float)
+    low, high = np.clip(mean_interval(accuracy), 0.0, 1.0)
+    return {
+        "accuracy_mean": _mean(accuracy),
+        "accuracy_std": _std(accuracy),
+        "accuracy_sem": _sem(accuracy),
+        "accuracy_ci95_low": float(low),
+        "accuracy_ci95_high": float(high),
         "loss_mean": _mean(group.loss),
         "loss_std": _std(group.loss),
+    }
+
+
+def _time_columns(group: _Group, baseline: _Group) -> dict[str, float]:
+    step_ms = group.step_seconds.to_numpy(float) * 1000.0
+    step_low, step_high = mean_interval(step_ms)
+    ratio, ratio_low, ratio_high, pairs = ratio_interval(
+        group.step_seconds, baseline.step_seconds, paired=group.has_seeds and baseline.has_seeds
+    )
+    return {
         "step_ms_mean": _mean(step_ms),
         "step_ms_ci95_low": step_low,
         "step_ms_ci95_high": step_high,
@@ -260,9 +378,22 @@ def _describe(group: _Group, baseline: _Group) -> dict[str, object]:
         "time_ratio_ci95_low": ratio_low,
         "time_ratio_ci95_high": ratio_high,
         "time_pairs": pairs,
-        "diff_to_baseline": accuracy_mean - _mean(baseline.accuracy),
-        "p_value": math.nan if group is baseline else _p_value(group, baseline),
-        "why_no_test": None if group is baseline else _why_no_test(group, baseline),
+    }
+
+
+def _difference_columns(
+    group: _Group, baseline: _Group, test: str, tested: bool
+) -> dict[str, object]:
+    paired = group.has_seeds and baseline.has_seeds
+    found = accuracy_difference(group.accuracy, baseline.accuracy, test, paired=paired)
+    return {
+        "diff_to_baseline": found.difference,
+        "diff_ci95_low": found.low,
+        "diff_ci95_high": found.high,
+        "cohens_d": found.cohens_d,
+        "accuracy_pairs": found.pairs,
+        "test": found.test if tested else None,
+        "p_value": found.p_value if tested else math.nan,
     }
 
 
@@ -272,12 +403,6 @@ def _why_no_test(group: _Group, baseline: _Group) -> str | None:
     if min(len(group.accuracy), len(baseline.accuracy)) < 2:
         return TOO_FEW_RUNS
     return None
-
-
-def _p_value(group: _Group, baseline: _Group) -> float:
-    if _why_no_test(group, baseline) is not None:
-        return math.nan
-    return welch_p_value(group.accuracy, baseline.accuracy)
 
 
 def _add_holm(rows: dict[str, dict[str, object]], baseline: str) -> None:
@@ -320,6 +445,12 @@ def _by_mean_accuracy(row: dict[str, object]) -> tuple[bool, float, str]:
 
 def _finite(column: pd.Series) -> np.ndarray:
     values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+    return values[np.isfinite(values)]
+
+
+def _finite_by(column: pd.Series, index) -> pd.Series:
+    """The finite values of `column` in a fresh Series with `index` (the runs' seeds)."""
+    values = pd.Series(pd.to_numeric(column, errors="coerce").to_numpy(dtype=float), index=index)
     return values[np.isfinite(values)]
 
 

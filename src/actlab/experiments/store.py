@@ -1210,10 +1210,14 @@ def _error_text(error: str | BaseException | None) -> str | None:
     return None if error is None else str(error)
 
 
-def _changed_keys(old: Any, new: Any) -> list[str]:
+def _changed_keys(old: Any, new: Any, prefix: str = "") -> list[str]:
+    """The keys whose values differ, those of nested dicts as dotted paths (task.epochs)."""
     if not (isinstance(old, dict) and isinstance(new, dict)):
-        return ["config"]
-    return sorted(key for key in old.keys() | new.keys() if old.get(key) != new.get(key))
+        return [prefix[:-1] or "config"]
+    return [
+        changed for key in sorted(old.keys() | new.keys()) if old.get(key) != new.get(key)
+        for changed in _changed_keys(old.get(key), new.get(key), f"{prefix}{key}.")
+    ]  # fmt: skip
 
 
 def _labels(frame: pd.DataFrame) -> list[str]:

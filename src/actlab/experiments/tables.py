@@ -8,27 +8,44 @@ import pandas as pd
 from rich.table import Table
 from rich.text import Text
 
+from actlab.experiments.statistics import UNPAIRED
+
 VERDICT_STYLE = {"better": "green", "worse": "red", "baseline": "bold"}
 
 
 def summary_table(summary: pd.DataFrame, title: str = "") -> Table:
-    """The statistics of `summarize` as a Rich table (mean ± std, CI, step time and its ratio
-    to the baseline with 95% CIs, verdict)."""
-    table = Table(title=Text(title))
+    """A comparison's table (`ComparisonResult.table()`, indexed by label) as a Rich table:
+    mean ± std, CI, step time and its ratio to the baseline with 95% CIs, the difference to
+    the baseline with its 95% CI, effect size, test, Holm p-value, verdict."""
+    note = unpaired_note(summary)
+    table = Table(title=Text(title), caption=Text(note) if note else None)
     table.add_column("activation", no_wrap=True)
     for column in ("runs", "test accuracy", "95% CI", "test loss", "ms/step [95% CI]",
-                   "time × [95% CI]", "Δ acc", "p (Holm)"):  # fmt: skip
-        table.add_column(column, justify="right")
+                   "time × [95% CI]", "Δ acc [95% CI]", "d", "test (pairs)",
+                   "p (Holm)"):  # fmt: skip
+        table.add_column(column, justify="right", no_wrap=column.startswith("Δ"))
     table.add_column("verdict")
     for row in summary.itertuples():
         cells = (
-            row.activation, _runs(row), _pm(row.accuracy_mean, row.accuracy_std),
+            row.Index, _runs(row), _pm(row.accuracy_mean, row.accuracy_std),
             _interval(row.accuracy_ci95_low, row.accuracy_ci95_high), _num(row.loss_mean, 4),
-            step_time_text(row), time_ratio_text(row),
-            _signed(row.diff_to_baseline), _num(row.p_holm, 3),
+            step_time_text(row), time_ratio_text(row), difference_text(row),
+            _num(row.cohens_d, 2), accuracy_test_text(row), _num(row.p_holm, 3),
         )  # fmt: skip
         table.add_row(*map(Text, cells), Text(row.verdict, VERDICT_STYLE.get(row.verdict, "")))
     return table
+
+
+def unpaired_note(summary: pd.DataFrame) -> str:
+    """Which activations fell back to Welch's unpaired test, and why ('' if none did)."""
+    unpaired = [str(label) for label in summary.index[summary["test"] == UNPAIRED]]
+    if not unpaired:
+        return ""
+    return (
+        f"Unpaired: {', '.join(unpaired)} had fewer than two seeds finished on both sides, so "
+        "their p is Welch's t-test, their Δ the difference of means with Welch's interval, "
+        "and d Cohen's d with the pooled standard deviation."
+    )
 
 
 def study_table(study, result) -> Table:
@@ -50,11 +67,11 @@ def study_table(study, result) -> Table:
     ):
         table.add_column(column)
     for row in summary.itertuples():
-        reported = study.reported.get(row.activation)
+        reported = study.reported.get(row.Index)
         table.add_row(*map(Text, (
-            row.activation, _runs(row), _pm(row.accuracy_mean, row.accuracy_std),
+            row.Index, _runs(row), _pm(row.accuracy_mean, row.accuracy_std),
             step_time_text(row), "" if reported is None else f"{reported:g}",
-            _ours_same_measure(study, result, runs, row.activation), row.verdict,
+            _ours_same_measure(study, result, runs, row.Index), row.verdict,
         )))  # fmt: skip
     return table
 
@@ -87,12 +104,24 @@ def time_ratio_text(row) -> str:
     return _with_interval(row.time_ratio, row.time_ratio_ci95_low, row.time_ratio_ci95_high, 2)
 
 
-def _with_interval(value: float, low: float, high: float, digits: int) -> str:
+def difference_text(row) -> str:
+    """The accuracy difference to the baseline of a `summarize` row, with its 95% CI."""
+    return _with_interval(row.diff_to_baseline, row.diff_ci95_low, row.diff_ci95_high, 4, "+")
+
+
+def accuracy_test_text(row) -> str:
+    """The accuracy test of a `summarize` row, with the matched seeds it paired."""
+    if not isinstance(row.test, str):
+        return "—"
+    return row.test if row.test == UNPAIRED else f"{row.test} ({row.accuracy_pairs})"
+
+
+def _with_interval(value: float, low: float, high: float, digits: int, sign: str = "") -> str:
     if value is None or math.isnan(value):
         return "—"
     if low is None or math.isnan(low):
-        return f"{value:.{digits}f}"
-    return f"{value:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
+        return f"{value:{sign}.{digits}f}"
+    return f"{value:{sign}.{digits}f} [{low:{sign}.{digits}f}, {high:{sign}.{digits}f}]"
 
 
 def _mean_std(values: list[float]) -> tuple[float, float]:
@@ -124,7 +153,3 @@ def _interval(low: float, high: float) -> str:
 
 def _num(value: float, digits: int) -> str:
     return "—" if value is None or math.isnan(value) else f"{value:.{digits}f}"
-
-
-def _signed(value: float) -> str:
-    return "—" if value is None or math.isnan(value) else f"{value:+.4f}"

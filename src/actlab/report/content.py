@@ -9,16 +9,23 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from actlab import activations as catalog
+from actlab.experiments.statistics import TESTS
 from actlab.experiments.store import error_reason
-from actlab.experiments.tables import step_time_text, time_ratio_text
+from actlab.experiments.tables import (
+    accuracy_test_text,
+    difference_text,
+    step_time_text,
+    time_ratio_text,
+    unpaired_note,
+)
 from actlab.report.data import ComparisonData
 from actlab.report.document import Code, Document, Link, Paragraph, Section, Table
 from actlab.report.figures import FigureSet
 
 ALPHA = 0.05
 STATISTICS_HEADERS = ["activation", "runs", "test accuracy", "95% CI", "test loss",
-                      "ms/step [95% CI]", "time × [95% CI]", "Δ accuracy", "p (Holm)",
-                      "verdict"]  # fmt: skip
+                      "ms/step [95% CI]", "time × [95% CI]", "Δ accuracy [95% CI]", "d",
+                      "test (pairs)", "p (Holm)", "verdict"]  # fmt: skip
 
 
 def build_document(data: ComparisonData, figures: FigureSet) -> Document:
@@ -38,28 +45,30 @@ def build_document(data: ComparisonData, figures: FigureSet) -> Document:
 
 
 def statistics_table(data: ComparisonData) -> Table:
-    """The summary of `experiments.summarize`: one row per activation, verdict last."""
+    """The comparison's table (see `ComparisonResult.table`): one row per activation."""
     summary = data.summary(alpha=ALPHA)
     totals = data.runs.groupby("label").size()
     rows, classes = [], []
     for row in summary.itertuples():
         rows.append([
-            row.activation, _runs_text(row, int(totals.get(row.activation, 0))),
+            row.Index, _runs_text(row, int(totals.get(row.Index, 0))),
             _plus_minus(row.accuracy_mean, row.accuracy_std),
             _interval(row.accuracy_ci95_low, row.accuracy_ci95_high), _number(row.loss_mean, 4),
-            step_time_text(row), time_ratio_text(row),
-            _signed(row.diff_to_baseline), _number(row.p_holm, 3), row.verdict,
+            step_time_text(row), time_ratio_text(row), difference_text(row),
+            _number(row.cohens_d, 2), accuracy_test_text(row), _number(row.p_holm, 3),
+            row.verdict,
         ])  # fmt: skip
         classes.append("verdict-" + row.verdict.split(" ")[0])
-    caption = (
+    caption = " ".join(filter(None, (
         f"Baseline: {data.baseline}. Test accuracy is the mean ± sample standard deviation "
-        "over finished runs; 95% CI is the t-interval of the mean. "
-        + _test_text(int(summary["p_holm"].notna().sum()))
-        + " ms/step: mean time per training step after warm-up (first epoch, or a "
-        "one-epoch run's first batches, left out; validation excluded) with its 95% "
-        "t-interval over runs; time ×: geometric-mean ratio of step times to the baseline's, "
-        "paired by seed, with its 95% interval."
-    )
+        "over finished runs; 95% CI is the t-interval of the mean, clipped to [0, 1] (the mean "
+        "cannot leave it, so clipping keeps the interval's 95% coverage).",
+        _test_text(summary, data.test), unpaired_note(summary),
+        "ms/step: mean time per training step after warm-up (first epoch, or a one-epoch "
+        "run's first batches, left out; validation excluded) with its 95% t-interval over "
+        "runs; time ×: geometric-mean ratio of step times to the baseline's, paired by seed, "
+        "with its 95% interval.",
+    )))  # fmt: skip
     return Table(STATISTICS_HEADERS, rows, caption=caption, row_classes=classes,
                  css_class="numbers")  # fmt: skip
 
@@ -88,12 +97,13 @@ def config_table(data: ComparisonData) -> Table:
         ["task", data.task],
         ["activations", ", ".join(data.labels)],
         ["baseline", data.baseline],
+        ["accuracy test", TESTS[data.test]],
         ["seeds", ", ".join(str(seed) for seed in data.seeds)],
     ]
     overrides = data.overrides()
     if overrides:
         rows.append(["overrides", Code(_json(overrides))])
-    extra = {k: v for k, v in data.config.items() if k not in ("task", "baseline")}
+    extra = {k: v for k, v in data.config.items() if k not in ("task", "baseline", "test")}
     for key, value in {**data.task_config, **extra}.items():
         rows.append([key, value if isinstance(value, str) else Code(_json(value))])
     return Table(["field", "value"], rows, caption=f"Results store: {data.db}")
@@ -118,12 +128,16 @@ def environment_blocks(data: ComparisonData) -> list:
     return blocks
 
 
-def _test_text(tests: int) -> str:
+def _test_text(summary: pd.DataFrame, test: str) -> str:
+    tests = int(summary["p_holm"].notna().sum())
     if tests == 0:
         return "No test was possible: a test needs two finished runs on each side."
     return (
-        "p: Welch's t-test of test accuracies against the baseline, Holm-adjusted over "
-        f"{tests} test" + "s" * (tests != 1) + f"; verdicts at alpha = {ALPHA}."
+        "Δ accuracy: mean over matched seeds (finished on both sides) of accuracy minus the "
+        "baseline's, with its paired 95% t-interval (clipped to [-1, 1]); d: Cohen's d for "
+        "paired data (mean / standard deviation of the differences). p: "
+        f"{TESTS[test]} test of the per-seed differences, Holm-adjusted over {tests} test"
+        + "s" * (tests != 1) + f"; verdicts at alpha = {ALPHA}."
     )
 
 
@@ -188,10 +202,6 @@ def _missing(value) -> bool:
 
 def _number(value, digits: int) -> str:
     return "—" if _missing(value) else f"{value:.{digits}f}"
-
-
-def _signed(value) -> str:
-    return "—" if _missing(value) else f"{value:+.4f}"
 
 
 def _plus_minus(mean, std) -> str:

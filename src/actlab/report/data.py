@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from actlab.experiments.runner import Candidate
-from actlab.experiments.statistics import summarize
+from actlab.experiments.result import label_table
+from actlab.experiments.runner import Candidate, stored_recipe
+from actlab.experiments.statistics import DEFAULT_TEST
 from actlab.experiments.store import Store, npz_to_arrays
 
 FINISHED = "finished"
@@ -34,15 +35,19 @@ class ComparisonData:
     baseline: str = ""
 
     @property
+    def test(self) -> str:
+        """The accuracy test the comparison was run with ('paired_t' unless it stored one)."""
+        return str(self.config.get("test", DEFAULT_TEST))
+
+    @property
     def labels(self) -> list[str]:
         """Activation labels in the order they were compared (first run first)."""
         return list(dict.fromkeys(self.runs["label"]))
 
     @property
     def task_config(self) -> dict:
-        """The task recipe: the config itself, or its "task" entry where it nests one."""
-        nested = self.config.get("task")
-        return dict(nested) if isinstance(nested, dict) else self.config
+        """The task recipe: the config's "task" entry, or (an older store) the config itself."""
+        return stored_recipe(self.config)
 
     @property
     def seeds(self) -> list[int]:
@@ -57,9 +62,8 @@ class ComparisonData:
         return self.runs[self.runs["status"] == FINISHED]
 
     def summary(self, alpha: float = 0.05) -> pd.DataFrame:
-        """The statistics table of `experiments.summarize` against the baseline."""
-        runs = self.runs.drop(columns=["activation"]).rename(columns={"label": "activation"})
-        return summarize(runs, baseline=self.baseline, alpha=alpha, order=self.labels)
+        """The comparison's table (see `ComparisonResult.table`), indexed by label."""
+        return label_table(self.runs, self.baseline, self.test, alpha, self.labels)
 
     def best_run(self) -> pd.Series | None:
         """The finished run with stored predictions and the highest test accuracy."""
