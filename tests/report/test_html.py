@@ -101,7 +101,7 @@ def test_user_text_is_escaped_everywhere(hostile_html, hostile_activation):
 def test_runs_that_did_not_finish_are_explained(hostile_html, hostile_activation):
     page = parse(hostile_html)
     rows = page.table_after("Runs that did not finish")
-    assert rows[0] == ["activation", "seed", "status", "diverged at epoch", "error (last line)"]
+    assert rows[0] == ["activation", "seed", "status", "diverged at epoch", "reason"]
     assert rows[1] == [hostile_activation, "1", "failed", "",
                        "ValueError: <b>bad</b> & " + stores.HOSTILE]  # fmt: skip
     assert rows[2] == ["tanhexp", "1", "diverged", "2", ""]

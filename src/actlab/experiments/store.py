@@ -687,14 +687,23 @@ def run_label(activation: str, params: Mapping[str, Any] | None) -> str:
 def exception_summary(error: BaseException) -> str:
     """``"ValueError: the message"`` on one line: the exception's own words.
 
-    Keras re-raises an error of a layer's call as a copy whose message adds the call's
-    arguments (with ANSI codes); the original, its context, is summarised instead.
+    Keras re-raises an error as a new one that quotes it (adding a layer call's arguments,
+    with ANSI codes, or "Unable to automatically build the model"); the earliest error that
+    the later ones only quote is summarised instead.
     """
-    while getattr(error, "_keras_call_info_injected", False) and error.__context__ is not None:
-        error = error.__context__
-    message = " ".join(_strip_ansi(str(error)).split())
+    while True:
+        inner = error.__cause__ or error.__context__
+        quoted = "" if inner is None else _flat_message(inner)
+        if not quoted or quoted not in _flat_message(error):
+            break
+        error = inner
+    message = _flat_message(error)
     name = type(error).__name__
     return f"{name}: {message}" if message else name
+
+
+def _flat_message(error: BaseException) -> str:
+    return " ".join(_strip_ansi(str(error)).split())
 
 
 def error_reason(error: Any) -> str:

@@ -150,7 +150,7 @@ def _unfinished_block(data: ComparisonData):
          error_reason(row.error)]
         for row in runs.itertuples()
     ]  # fmt: skip
-    return Table(["activation", "seed", "status", "diverged at epoch", "error (last line)"], rows,
+    return Table(["activation", "seed", "status", "diverged at epoch", "reason"], rows,
                  caption="Diverged and failed runs are left out of every statistic and figure "
                  "except the run counts.")  # fmt: skip
 
