@@ -513,7 +513,7 @@ bench_app = typer.Typer(
 )
 app.add_typer(bench_app, name="bench")
 BenchOutOption = Annotated[
-    Path, typer.Option("--out", help="Folder for <kind>-<backend>.json and .md.")
+    Path, typer.Option("--out", help="Folder for the .json and .md results.")
 ]
 DEFAULT_BENCH_OUT = Path("benchmarks/results")
 

@@ -72,6 +72,15 @@ def welch_by_hand(a, b) -> float:
     return 2 * stats.t.sf(abs(t), df)
 
 
+def test_step_time_interval_stays_positive() -> None:
+    runs = pd.DataFrame(run_rows("relu", [0.9, 0.91]))
+    runs["step_seconds"] = [0.001, 0.009]  # t-interval of the mean: 5 +- 50.8 ms
+    row = summarize(runs, baseline="relu").iloc[0]
+    half_width = stats.t.ppf(0.975, 1) * stats.sem([1.0, 9.0])
+    assert row.step_ms_ci95_low == 0.0
+    assert row.step_ms_ci95_high == pytest.approx(5.0 + half_width)
+
+
 def test_columns_are_exactly_the_documented_ones() -> None:
     table = summarize(known_runs(), baseline="relu")
     assert tuple(table.columns) == SUMMARY_COLUMNS

@@ -37,7 +37,8 @@ Rules that shape the numbers:
   equal.
 * Time: a run's speed is its ``step_seconds``, seconds per training step after warm-up (see
   `actlab.experiments.training`). ``step_ms_mean`` is their mean over finished runs in
-  milliseconds, ``step_ms_ci95_low``/``_high`` its 95% t-interval; ``warmup_seconds_mean`` the
+  milliseconds, ``step_ms_ci95_low``/``_high`` its 95% t-interval (clipped at 0);
+  ``warmup_seconds_mean`` the
   mean training time of the first epoch (tracing, compilation), which speed leaves out.
   ``time_ratio`` is the geometric-mean ratio of step times to the baseline's, with its 95%
   interval ``time_ratio_ci95_low``/``_high``: paired by seed when at least two seeds have a
@@ -366,6 +367,7 @@ def _accuracy_columns(group: _Group) -> dict[str, float]:
 def _time_columns(group: _Group, baseline: _Group) -> dict[str, float]:
     step_ms = group.step_seconds.to_numpy(float) * 1000.0
     step_low, step_high = mean_interval(step_ms)
+    step_low = np.maximum(step_low, 0.0)  # a time is positive
     ratio, ratio_low, ratio_high, pairs = ratio_interval(
         group.step_seconds, baseline.step_seconds, paired=group.has_seeds and baseline.has_seeds
     )
