@@ -249,7 +249,7 @@ def _catalog_function(target: Callable, entry_name: str, fuse: bool, builtin: bo
     stochastic = {"training", "seed"} & set(inspect.signature(target).parameters)
     native = fused.native(entry_name) if builtin and fuse else None
     if native is not None:
-        fn = _float32_for_half_inputs(native, entry_name)
+        fn = fused.with_native(_float32_for_half_inputs(native, entry_name), portable_fn)
     elif fuse and not stochastic:
         fn = fused.fuse(portable_fn)
     else:

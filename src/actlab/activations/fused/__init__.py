@@ -49,6 +49,18 @@ def native(name: str) -> Callable | None:
     return torch.NATIVE.get(name)
 
 
+def with_native(native_fn: Callable, portable: Callable) -> Callable:
+    """`native_fn` on backend tensors, `portable` on symbolic Keras tensors (model building)."""
+
+    @functools.wraps(portable)
+    def fast(x, **params):
+        if isinstance(x, keras.KerasTensor):
+            return portable(x, **params)
+        return native_fn(x, **params)
+
+    return fast
+
+
 def fuse(portable: Callable) -> Callable:
     """The fast form of `portable` (``f(x, **params)``) on the current Keras backend.
 
