@@ -37,14 +37,8 @@ def benchable_names() -> list[str]:
 def _benchable(entry) -> bool:
     if entry.kind != "function" or entry.changes_shape:
         return False
-    arguments = inspect.signature(getattr(entry.fn, "portable", entry.fn)).parameters
+    arguments = inspect.signature(entry.fn.portable).parameters
     return not {"training", "seed"} & set(arguments)
-
-
-def portable(name: str) -> Callable | None:
-    """``activations.portable(name)`` (the unfused keras.ops form) where the catalog has it."""
-    make = getattr(activations, "portable", None)
-    return None if make is None else make(name)
 
 
 def native(name: str) -> Callable | None:
@@ -114,17 +108,14 @@ def _torch() -> dict[str, Callable]:
     import torch
     from torch.nn import functional
 
+    from actlab.activations.fused import torch as catalog_kernels
+
     return {
+        **catalog_kernels.NATIVE,  # the PyTorch kernels the catalog itself runs
         "relu": torch.relu,
-        "elu": functional.elu,
-        "selu": torch.selu,
-        "celu": functional.celu,
         "gelu": functional.gelu,
         "gelu_tanh": functools.partial(functional.gelu, approximate="tanh"),
-        "silu": functional.silu,
-        "mish": functional.mish,
         "softplus": functional.softplus,
-        "softsign": functional.softsign,
         "sigmoid": torch.sigmoid,
         "tanh": torch.tanh,
         "relu6": functional.relu6,

@@ -1,7 +1,7 @@
 """`actlab bench ops`: forward and forward+backward time of activations on one large tensor.
 
 Every activation is timed as the catalog gives it (`activations.get`, the fast path), as its
-unfused keras.ops form (`activations.portable`, where the catalog has it), as the backend's own
+unfused keras.ops form (`activations.portable`), as the backend's own
 op (where one computes the same function) and as the naive composite users write, all in the
 same run and interleaved with two references: a copy of the tensor (the memory-bandwidth
 floor) and ReLU, to which every time is a ratio.
@@ -109,7 +109,7 @@ def make_candidates(names: Sequence[str]) -> list[Candidate]:
 def _implementations(name: str) -> dict[str, Callable | None]:
     return {
         "actlab": activations.get(name),
-        "portable": implementations.portable(name),
+        "portable": activations.portable(name),
         "native": implementations.native(name),
         "naive": implementations.naive(name),
     }

@@ -14,6 +14,7 @@ disagrees stays eager: Inductor's vectorised ``expm1`` on the CPU, for one, is o
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -21,10 +22,6 @@ import torch
 import torch.nn.functional as F
 
 from actlab.activations import fused
-
-# Every activation goes through the same wrapper function, and Dynamo counts compiled variants
-# per code object: its default limit (8) would send all but eight activations back to eager.
-torch._dynamo.config.recompile_limit = max(torch._dynamo.config.recompile_limit, 1024)
 
 #: Catalog entries that PyTorch computes with a kernel of its own, forward and backward: the
 #: same function (checked against the portable form on the catalog grid), one pass each way.
@@ -43,6 +40,25 @@ _PROBE = np.concatenate([-np.logspace(4, -6, 512), [0.0], np.logspace(-6, 4, 511
 
 def compile_kernel(f: Callable) -> Callable:
     """``f`` as one compiled kernel forward and one backward, where that keeps it exact."""
+
+    @functools.cache
+    def compiled(device) -> Callable | None:
+        """The compiled form, built on first use; None where it disagrees with `f`."""
+        _allow_many_compiled_activations()
+        apply = _compiled_function(f).apply
+        return apply if _agrees(apply, f, device) else None
+
+    def kernel(x):
+        if not fused.torch_compile or x.numel() < fused.torch_min_elements:
+            return f(x)
+        apply = compiled(x.device)
+        return f(x) if apply is None else apply(x)
+
+    return kernel
+
+
+def _compiled_function(f: Callable) -> type[torch.autograd.Function]:
+    """An autograd.Function running `f` and its vector-Jacobian product, both compiled."""
     forward = torch.compile(f, dynamic=True)
     backward = torch.compile(lambda x, upstream: torch.func.vjp(f, x)[1](upstream)[0],
                              dynamic=True)  # fmt: skip
@@ -58,15 +74,17 @@ def compile_kernel(f: Callable) -> Callable:
             (x,) = ctx.saved_tensors
             return backward(x, upstream)
 
-    def kernel(x):
-        if not fused.torch_compile or x.numel() < fused.torch_min_elements:
-            return f(x)
-        if kernel.exact is None:
-            kernel.exact = _agrees(Fused.apply, f, device=x.device)
-        return Fused.apply(x) if kernel.exact else f(x)
+    return Fused
 
-    kernel.exact = None  # unknown until first used: the compiled form agrees with f
-    return kernel
+
+@functools.cache
+def _allow_many_compiled_activations() -> None:
+    """Raise Dynamo's recompile limit, once, when the first kernel is compiled (not at import).
+
+    Every activation goes through the same wrapper function, and Dynamo counts compiled
+    variants per code object: its default limit (8) would send all but eight back to eager.
+    """
+    torch._dynamo.config.recompile_limit = max(torch._dynamo.config.recompile_limit, 1024)
 
 
 def _agrees(compiled: Callable, f: Callable, device) -> bool:
