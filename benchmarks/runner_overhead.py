@@ -124,8 +124,10 @@ def report(args, plain, ours, commit: float) -> None:
           f"({100 * commit / plain_epoch:.2f}% of a plain epoch)")  # fmt: skip
     print("median epoch per run (plain, actlab): " + ", ".join(
         f"({p[0]:.3f}, {o[0]:.3f})" for p, o in zip(plain, ours, strict=True)))  # fmt: skip
-    print(f"wall seconds per run: plain keras {plain_wall:.2f}, actlab {our_wall:.2f} "
-          "(actlab also saves the model, the test predictions and commits to SQLite)")
+    print(
+        f"wall seconds per run: plain keras {plain_wall:.2f}, actlab {our_wall:.2f} "
+        "(actlab also saves the model, the test predictions and commits to SQLite)"
+    )
 
 
 if __name__ == "__main__":

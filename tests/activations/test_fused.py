@@ -131,8 +131,10 @@ def _bytes_kept_for_backward(fn, x: np.ndarray) -> int:
 def test_layers_train_the_same_on_the_fast_path(layer):
     """Weight gradients of a layer with a fused activation match the portable form's."""
     x = np.random.default_rng(1).normal(size=(4, 6, 6, 3)).astype(np.float32)
-    grads = [_weight_gradients(layer, act, x) for act in (activations.get("gelu"),
-                                                           activations.portable("gelu"))]
+    grads = [
+        _weight_gradients(layer, act, x)
+        for act in (activations.get("gelu"), activations.portable("gelu"))
+    ]
     for fast, portable in zip(*grads, strict=True):  # sums of ~100 terms of size ~1
         np.testing.assert_allclose(fast, portable, rtol=1e-5, atol=1e-5)
 

@@ -130,8 +130,12 @@ def test_model_with_every_layer_entry_loads_in_a_fresh_process(tmp_path):
 def test_keras_defined_name_saved_as_ours_loads_as_ours(tmp_path):
     # Our exact hard_sigmoid must not come back as Keras' hard_sigmoid after a round trip.
     inputs = keras.Input((1,))
-    outputs = keras.layers.Dense(1, activation=activations.get("hard_sigmoid"),
-                                 kernel_initializer="ones", bias_initializer="zeros")(inputs)
+    outputs = keras.layers.Dense(
+        1,
+        activation=activations.get("hard_sigmoid"),
+        kernel_initializer="ones",
+        bias_initializer="zeros",
+    )(inputs)
     keras.Model(inputs, outputs).save(tmp_path / "h.keras")
     loaded = keras.models.load_model(tmp_path / "h.keras")
     y = loaded.predict(np.array([[2.0]], "float32"), verbose=0)

@@ -74,10 +74,18 @@ def test_frelu_in_training_updates_the_moving_statistics_as_keras_does():
     layer(x, training=True)
     conv = _depthwise_same(x.astype(np.float64), w["spatial.kernel"], w["spatial.bias"])
     mean, var = conv.mean(axis=(0, 1, 2)), conv.var(axis=(0, 1, 2))  # biased, as Keras
-    np.testing.assert_allclose(numpy(layer.normalize.moving_mean),
-                               0.9 * w["normalize.moving_mean"] + 0.1 * mean, 1e-5, 1e-6)
-    np.testing.assert_allclose(numpy(layer.normalize.moving_variance),
-                               0.9 * w["normalize.moving_variance"] + 0.1 * var, 1e-5, 1e-6)
+    np.testing.assert_allclose(
+        numpy(layer.normalize.moving_mean),
+        0.9 * w["normalize.moving_mean"] + 0.1 * mean,
+        1e-5,
+        1e-6,
+    )
+    np.testing.assert_allclose(
+        numpy(layer.normalize.moving_variance),
+        0.9 * w["normalize.moving_variance"] + 0.1 * var,
+        1e-5,
+        1e-6,
+    )
 
 
 def test_frelu_has_the_parameters_of_seed_000():

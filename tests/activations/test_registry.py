@@ -101,10 +101,12 @@ def test_register_a_user_function_makes_it_usable_everywhere(scratch_names):
     x = np.array([[-8.0, 27.0]], "float32")
     assert "my_cube_root" in activations.names()
     assert activations.spec("my_cube_root").params == (Param("k", 2.0),)
-    np.testing.assert_allclose(ops.convert_to_numpy(activations.get("my_cube_root")(x)),
-                               [[-4.0, 6.0]], rtol=1e-6)
-    np.testing.assert_allclose(ops.convert_to_numpy(activations.get("my_cube_root", k=1)(x)),
-                               [[-2.0, 3.0]], rtol=1e-6)
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(activations.get("my_cube_root")(x)), [[-4.0, 6.0]], rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(activations.get("my_cube_root", k=1)(x)), [[-2.0, 3.0]], rtol=1e-6
+    )
     dense = keras.layers.Dense(2, activation="my_cube_root")
     assert dense.activation is activations.get("my_cube_root")
     assert activations.spec("my_cube_root").reference.title == "my blog post, 2026"

@@ -60,8 +60,9 @@ def test_crelu_doubles_the_last_axis(shape):
     np.testing.assert_array_equal(grad, np.sign(x))  # d/dx [relu(x) + relu(-x)] summed
 
 
-@pytest.mark.parametrize(("pieces", "shape"), [(2, (4, 6)), (3, (2, 5, 5, 3)), (3, (4, 6)),
-                                               (4, (2, 8)), (1, (3, 5))])
+@pytest.mark.parametrize(
+    ("pieces", "shape"), [(2, (4, 6)), (3, (2, 5, 5, 3)), (3, (4, 6)), (4, (2, 8)), (1, (3, 5))]
+)
 def test_maxout_takes_the_max_of_consecutive_groups(pieces, shape):
     x = _x(shape)
     y, grad = _run("maxout", x, pieces=pieces)
@@ -154,14 +155,16 @@ def test_model_with_shape_changing_layers_trains_and_round_trips(tmp_path):
     model.fit(data, data[:, :1], epochs=1, batch_size=8, verbose=0)
     model.save(tmp_path / "m.keras")
     loaded = keras.models.load_model(tmp_path / "m.keras")
-    np.testing.assert_allclose(loaded.predict(data, verbose=0), model.predict(data, verbose=0),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        loaded.predict(data, verbose=0), model.predict(data, verbose=0), rtol=1e-6
+    )
 
 
 def test_bipolar_relu_alternates_along_the_last_axis_in_a_model():
     inputs = keras.Input((4,))
-    dense = keras.layers.Dense(4, activation="bipolar_relu", kernel_initializer="identity",
-                               bias_initializer="zeros")
+    dense = keras.layers.Dense(
+        4, activation="bipolar_relu", kernel_initializer="identity", bias_initializer="zeros"
+    )
     model = keras.Model(inputs, dense(inputs))
     x = np.array([[1.0, 1.0, -1.0, -1.0]], np.float32)
     np.testing.assert_array_equal(model.predict(x, verbose=0), [[1.0, 0.0, 0.0, -1.0]])

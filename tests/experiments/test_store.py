@@ -589,8 +589,12 @@ def test_a_version_1_store_in_a_read_only_file_is_refused_for_writing_but_read(d
 
 def test_a_migration_that_fails_changes_nothing(db: Path, monkeypatch) -> None:
     make_v1_store(db)
-    broken = {2: {**store_module.ADDED_COLUMNS[2],
-                  "epochs": (("timed_steps", "INTEGER"), ("loss", "REAL"))}}  # loss: duplicate
+    broken = {
+        2: {
+            **store_module.ADDED_COLUMNS[2],
+            "epochs": (("timed_steps", "INTEGER"), ("loss", "REAL")),
+        }
+    }  # loss: duplicate
     monkeypatch.setattr(store_module, "ADDED_COLUMNS", broken)
     with pytest.raises(StoreError, match="duplicate column"):
         Store(db)

@@ -46,7 +46,7 @@ def test_the_statistics_are_paired_with_effect_size_and_bounded_intervals(traine
     statistics = page.table_after("Result")
     headers, tanhexp = statistics[0], statistics[2]
     position = headers.index("time × [95% CI]") + 1
-    assert headers[position:position + 3] == ["Δ accuracy [95% CI]", "d", "test (pairs)"]
+    assert headers[position : position + 3] == ["Δ accuracy [95% CI]", "d", "test (pairs)"]
     assert tanhexp[headers.index("test (pairs)")] == "paired t (2)"
     difference = tanhexp[headers.index("Δ accuracy [95% CI]")]
     assert difference.startswith(("+", "-")) and difference.count("[") == 1

@@ -41,11 +41,17 @@ def arctan(x):
     name="isru",
     formula=r"\frac{x}{\sqrt{1 + \alpha x^2}}",
     reference=Reference(
-        "Improving Deep Learning by Inverse Square Root Linear Units (ISRLUs)", year=2017,
-        authors="Carlile, Delamarter, Kinney, Marti, Whitney", arxiv="1710.09967"),
+        "Improving Deep Learning by Inverse Square Root Linear Units (ISRLUs)",
+        year=2017,
+        authors="Carlile, Delamarter, Kinney, Marti, Whitney",
+        arxiv="1710.09967",
+    ),
     family="bounded",
-    params=(Param("alpha", 1.0, low=0, low_open=True,
-                  doc="the range is (-1/sqrt(alpha), 1/sqrt(alpha))"),),
+    params=(
+        Param(
+            "alpha", 1.0, low=0, low_open=True, doc="the range is (-1/sqrt(alpha), 1/sqrt(alpha))"
+        ),
+    ),
     properties=_ODD_SIGMOID_LIKE,
     builtin=True,
 )
@@ -78,8 +84,11 @@ def gaussian(x):
     aliases=("scaled_tanh",),
     formula=r"1.7159 \tanh\left(\tfrac{2}{3} x\right)",
     reference=Reference(
-        "Efficient BackProp", year=1998, authors="LeCun, Bottou, Orr, Müller",
-        doi="10.1007/3-540-49430-8_2"),
+        "Efficient BackProp",
+        year=1998,
+        authors="LeCun, Bottou, Orr, Müller",
+        doi="10.1007/3-540-49430-8_2",
+    ),
     family="bounded",
     properties=_ODD_SIGMOID_LIKE,
     builtin=True,
@@ -93,8 +102,11 @@ def lecun_tanh(x):
     name="penalized_tanh",
     formula=r"\begin{cases} \tanh x & x > 0 \\ 0.25 \tanh x & x \le 0 \end{cases}",
     reference=Reference(
-        "Revise Saturated Activation Functions", year=2016, authors="Xu, Huang, Li",
-        arxiv="1602.05980"),
+        "Revise Saturated Activation Functions",
+        year=2016,
+        authors="Xu, Huang, Li",
+        arxiv="1602.05980",
+    ),
     family="bounded",
     properties=("bounded", "bounded_below", "bounded_above", "monotonic", "zero_centred"),
     builtin=True,
@@ -110,9 +122,11 @@ def penalized_tanh(x):
     aliases=("hard_sigmoid_relu6",),
     formula=r"\frac{\min(\max(0, x + 3), 6)}{6}",
     reference=Reference(
-        "Searching for MobileNetV3", year=2019,
+        "Searching for MobileNetV3",
+        year=2019,
         authors="Howard, Sandler, Chu, Chen, Chen, Tan, Wang, Zhu, Pang, Vasudevan, Le, Adam",
-        arxiv="1905.02244"),
+        arxiv="1905.02244",
+    ),
     family="bounded",
     properties=("bounded", "bounded_below", "bounded_above", "monotonic", "piecewise_linear"),
     note="What the Keras 3 and PyTorch string/function 'hard_sigmoid' compute; actlab's own "
@@ -132,8 +146,11 @@ def hard_sigmoid_v3(x):
     formula=r"\begin{cases} 0 & x \le -1 \\ \tfrac{x + 1}{2} & -1 < x < 1 \\ 1 & x \ge 1 "
     r"\end{cases}",
     reference=Reference(
-        "Learning with Fenchel-Young Losses", year=2019, authors="Blondel, Martins, Niculae",
-        arxiv="1901.02324"),
+        "Learning with Fenchel-Young Losses",
+        year=2019,
+        authors="Blondel, Martins, Niculae",
+        arxiv="1901.02324",
+    ),
     family="bounded",
     properties=("bounded", "bounded_below", "bounded_above", "monotonic", "piecewise_linear"),
     note="Identical to Keras 3's sparse_sigmoid (the two-class sparsemax).",
@@ -192,8 +209,11 @@ def probit(x):
     formula=r"\begin{cases} 1 & x > 2 \\ x - x^2/4 & 0 \le x \le 2 \\ x + x^2/4 & -2 \le x < 0 "
     r"\\ -1 & x < -2 \end{cases}",
     reference=Reference(
-        "SQNL: A New Computationally Efficient Activation Function", year=2018,
-        authors="Wuraola, Patel", doi="10.1109/IJCNN.2018.8489043"),
+        "SQNL: A New Computationally Efficient Activation Function",
+        year=2018,
+        authors="Wuraola, Patel",
+        doi="10.1109/IJCNN.2018.8489043",
+    ),
     family="bounded",
     properties=_ODD_SIGMOID_LIKE,
     builtin=True,
@@ -236,11 +256,22 @@ def loglog(x):
     name="soft_clipping",
     formula=r"\frac{1}{\alpha} \ln \frac{1 + e^{\alpha x}}{1 + e^{\alpha (x - 1)}}",
     reference=Reference(
-        "Neural Network-Based Approach to Phase Space Integration", year=2018,
-        authors="Klimek, Perelstein", arxiv="1810.11509"),
+        "Neural Network-Based Approach to Phase Space Integration",
+        year=2018,
+        authors="Klimek, Perelstein",
+        arxiv="1810.11509",
+    ),
     family="bounded",
-    params=(Param("alpha", 0.5, low=0, high=50, low_open=True,
-                  doc="sharpness: larger alpha is closer to clip(x, 0, 1)"),),
+    params=(
+        Param(
+            "alpha",
+            0.5,
+            low=0,
+            high=50,
+            low_open=True,
+            doc="sharpness: larger alpha is closer to clip(x, 0, 1)",
+        ),
+    ),
     properties=_SIGMOID_LIKE,
     builtin=True,
 )
@@ -263,8 +294,11 @@ def soft_clipping(x, alpha=0.5):
     formula=r"\frac{x}{2(1 + |x|)} + \frac{1}{2}",
     reference=Reference(
         "A Better Activation Function for Artificial Neural Networks (ISR technical report "
-        "TR 93-8, University of Maryland)", year=1993, authors="Elliott",
-        url="https://citeseerx.ist.psu.edu/viewdoc/summary?doi=10.1.1.46.7204"),
+        "TR 93-8, University of Maryland)",
+        year=1993,
+        authors="Elliott",
+        url="https://citeseerx.ist.psu.edu/viewdoc/summary?doi=10.1.1.46.7204",
+    ),
     family="bounded",
     properties=_SIGMOID_LIKE,
     builtin=True,
@@ -286,8 +320,11 @@ def elliott(x):
     formula=r"\begin{cases} 0 & x \le -\gamma/2 \\ -\frac{2}{\gamma^3} x^3 + \frac{3}{2\gamma} x "
     r"+ \frac{1}{2} & |x| < \gamma/2 \\ 1 & x \ge \gamma/2 \end{cases}",
     reference=Reference(
-        "The Tree Ensemble Layer: Differentiability meets Conditional Computation", year=2020,
-        authors="Hazimeh, Ponomareva, Mol, Tan, Mazumder", arxiv="2002.07772"),
+        "The Tree Ensemble Layer: Differentiability meets Conditional Computation",
+        year=2020,
+        authors="Hazimeh, Ponomareva, Mol, Tan, Mazumder",
+        arxiv="2002.07772",
+    ),
     family="bounded",
     params=(Param("gamma", 1.0, low=0, low_open=True, doc="width of the cubic transition"),),
     properties=_SIGMOID_LIKE,

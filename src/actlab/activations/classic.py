@@ -32,8 +32,11 @@ def linear(x):
     aliases=("logistic",),
     formula=r"\frac{1}{1 + e^{-x}}",
     reference=Reference(
-        "Neural networks and physical systems with emergent collective computational "
-        "abilities", year=1982, authors="Hopfield", doi="10.1073/pnas.79.8.2554"),
+        "Neural networks and physical systems with emergent collective computational abilities",
+        year=1982,
+        authors="Hopfield",
+        doi="10.1073/pnas.79.8.2554",
+    ),
     family="classic",
     properties=("bounded", "bounded_below", "bounded_above", "monotonic", "smooth"),
     builtin=True,
@@ -47,8 +50,11 @@ def sigmoid(x):
     name="hard_sigmoid",
     formula=r"\operatorname{clip}(0.2x + 0.5,\ 0,\ 1)",
     reference=Reference(
-        "BinaryConnect: Training Deep Neural Networks with binary weights during "
-        "propagations", year=2015, authors="Courbariaux, Bengio, David", arxiv="1511.00363"),
+        "BinaryConnect: Training Deep Neural Networks with binary weights during propagations",
+        year=2015,
+        authors="Courbariaux, Bengio, David",
+        arxiv="1511.00363",
+    ),
     family="classic",
     properties=("bounded", "bounded_below", "bounded_above", "monotonic", "piecewise_linear"),
     note="Seed 003's definition (0 below -2.5, 1 above 2.5, slope 0.2). Keras 3's and "
@@ -70,8 +76,7 @@ def hard_sigmoid(x):
     formula=r"\tanh x",
     reference=_LECUN_1998,
     family="classic",
-    properties=("bounded", "bounded_below", "bounded_above", "monotonic", "smooth",
-                "zero_centred"),
+    properties=("bounded", "bounded_below", "bounded_above", "monotonic", "smooth", "zero_centred"),
     builtin=True,
 )
 def tanh(x):
@@ -83,12 +88,13 @@ def tanh(x):
     name="softsign",
     formula=r"\frac{x}{1 + |x|}",
     reference=Reference(
-        "Quadratic polynomials learn better image features", year=2009,
+        "Quadratic polynomials learn better image features",
+        year=2009,
         authors="Bergstra, Desjardins, Lamblin, Bengio",
-        url="https://www.iro.umontreal.ca/~lisa/publications2/index.php/attachments/single/205"),
+        url="https://www.iro.umontreal.ca/~lisa/publications2/index.php/attachments/single/205",
+    ),
     family="classic",
-    properties=("bounded", "bounded_below", "bounded_above", "monotonic", "smooth",
-                "zero_centred"),
+    properties=("bounded", "bounded_below", "bounded_above", "monotonic", "smooth", "zero_centred"),
     builtin=True,
 )
 def softsign(x):

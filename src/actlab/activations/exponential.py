@@ -40,11 +40,15 @@ def _non_positive(x):
     name="elu",
     formula=r"\begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}",
     reference=Reference(
-        "Fast and Accurate Deep Network Learning by Exponential Linear Units (ELUs)", year=2015,
-        authors="Clevert, Unterthiner, Hochreiter", arxiv="1511.07289"),
+        "Fast and Accurate Deep Network Learning by Exponential Linear Units (ELUs)",
+        year=2015,
+        authors="Clevert, Unterthiner, Hochreiter",
+        arxiv="1511.07289",
+    ),
     family="exponential",
-    params=(Param("alpha", 1.0, low=0, low_open=True, doc="value approached as x -> -inf is "
-                  "-alpha"),),
+    params=(
+        Param("alpha", 1.0, low=0, low_open=True, doc="value approached as x -> -inf is -alpha"),
+    ),
     properties=("bounded_below", "monotonic", "zero_centred"),
     note="Same definition and default as Keras 3's and PyTorch's elu. Continuously "
     "differentiable only for alpha = 1.",
@@ -63,8 +67,11 @@ def elu(x, alpha=1.0):
     formula=r"\lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases},"
     r"\ \lambda \approx 1.0507,\ \alpha \approx 1.6733",
     reference=Reference(
-        "Self-Normalizing Neural Networks", year=2017,
-        authors="Klambauer, Unterthiner, Mayr, Hochreiter", arxiv="1706.02515"),
+        "Self-Normalizing Neural Networks",
+        year=2017,
+        authors="Klambauer, Unterthiner, Mayr, Hochreiter",
+        arxiv="1706.02515",
+    ),
     family="exponential",
     properties=("bounded_below", "monotonic", "zero_centred"),
     note="Same as Keras 3's and PyTorch's selu; the constants are the paper's, to full double "
@@ -85,11 +92,21 @@ def selu(x):
     name="celu",
     formula=r"\max(0, x) + \min\!\left(0,\ \alpha\,(e^{x/\alpha} - 1)\right)",
     reference=Reference(
-        "Continuously Differentiable Exponential Linear Units", year=2017, authors="Barron",
-        arxiv="1704.07483"),
+        "Continuously Differentiable Exponential Linear Units",
+        year=2017,
+        authors="Barron",
+        arxiv="1704.07483",
+    ),
     family="exponential",
-    params=(Param("alpha", 1.0, low=0, low_open=True, doc="scale of the negative saturation "
-                  "(-alpha as x -> -inf)"),),
+    params=(
+        Param(
+            "alpha",
+            1.0,
+            low=0,
+            low_open=True,
+            doc="scale of the negative saturation (-alpha as x -> -inf)",
+        ),
+    ),
     properties=("bounded_below", "monotonic", "smooth", "zero_centred"),
     note="Same as Keras 3's and PyTorch's celu. Unlike ELU it is C1 for every alpha.",
     builtin=True,
@@ -106,11 +123,15 @@ def celu(x, alpha=1.0):
     name="isrlu",
     formula=r"\begin{cases} x & x \ge 0 \\ \dfrac{x}{\sqrt{1 + \alpha x^2}} & x < 0 \end{cases}",
     reference=Reference(
-        "Improving Deep Learning by Inverse Square Root Linear Units (ISRLUs)", year=2017,
-        authors="Carlile, Delamarter, Kinney, Marti, Whitney", arxiv="1710.09967"),
+        "Improving Deep Learning by Inverse Square Root Linear Units (ISRLUs)",
+        year=2017,
+        authors="Carlile, Delamarter, Kinney, Marti, Whitney",
+        arxiv="1710.09967",
+    ),
     family="exponential",
-    params=(Param("alpha", 1.0, low=0, low_open=True, doc="negative saturation is "
-                  "-1/sqrt(alpha)"),),
+    params=(
+        Param("alpha", 1.0, low=0, low_open=True, doc="negative saturation is -1/sqrt(alpha)"),
+    ),
     properties=("bounded_below", "monotonic", "smooth", "zero_centred"),
     builtin=True,
 )

@@ -51,4 +51,3 @@ def hypot(x, c: float):
     """
     m = ops.maximum(ops.abs(x), c)
     return m * ops.sqrt(ops.square(x / m) + ops.square(c / m))
-

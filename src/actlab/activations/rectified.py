@@ -21,8 +21,11 @@ _SOFTPLUS_AT_ZERO_TWICE = 2.0 * 0.6931471805599453  # 2 softplus(0) = 2 ln 2
     name="relu",
     formula=r"\max(0, x)",
     reference=Reference(
-        "Rectified Linear Units Improve Restricted Boltzmann Machines", year=2010,
-        authors="Nair, Hinton", url="https://icml.cc/Conferences/2010/papers/432.pdf"),
+        "Rectified Linear Units Improve Restricted Boltzmann Machines",
+        year=2010,
+        authors="Nair, Hinton",
+        url="https://icml.cc/Conferences/2010/papers/432.pdf",
+    ),
     family="rectified",
     properties=("bounded_below", "monotonic", "piecewise_linear"),
     builtin=True,
@@ -102,12 +105,22 @@ _KRIZHEVSKY_2010 = Reference(
     aliases=("lrelu",),
     formula=r"\begin{cases} x & x \ge 0 \\ \alpha x & x < 0 \end{cases}",
     reference=Reference(
-        "Rectifier Nonlinearities Improve Neural Network Acoustic Models", year=2013,
+        "Rectifier Nonlinearities Improve Neural Network Acoustic Models",
+        year=2013,
         authors="Maas, Hannun, Ng",
-        url="https://ai.stanford.edu/~amaas/papers/relu_hybrid_icml2013_final.pdf"),
+        url="https://ai.stanford.edu/~amaas/papers/relu_hybrid_icml2013_final.pdf",
+    ),
     family="rectified",
-    params=(Param("negative_slope", 0.01, low=0, high=1, low_open=True,
-                  doc="slope for x < 0 (0.01 in the paper and in PyTorch)"),),
+    params=(
+        Param(
+            "negative_slope",
+            0.01,
+            low=0,
+            high=1,
+            low_open=True,
+            doc="slope for x < 0 (0.01 in the paper and in PyTorch)",
+        ),
+    ),
     properties=("monotonic", "zero_centred", "piecewise_linear"),
     note="Slope 0.01 below zero, as in the paper and PyTorch. Keras 3's leaky_relu defaults to "
     "negative_slope=0.2: as a Keras string 'leaky_relu' keeps Keras' 0.2, use "
@@ -142,8 +155,11 @@ def relu6(x):
     formula=r"\min(\max(0, x), A)",
     reference=Reference(
         "Bounded activation functions for enhanced training stability of deep neural networks "
-        "on visual pattern recognition problems", year=2016,
-        authors="Liew, Khalil-Hani, Bakhteri", doi="10.1016/j.neucom.2016.08.037"),
+        "on visual pattern recognition problems",
+        year=2016,
+        authors="Liew, Khalil-Hani, Bakhteri",
+        doi="10.1016/j.neucom.2016.08.037",
+    ),
     family="rectified",
     params=(Param("cap", 1.0, low=0, low_open=True, doc="the output's upper bound A"),),
     properties=("bounded", "bounded_below", "bounded_above", "monotonic", "piecewise_linear"),
@@ -161,8 +177,11 @@ def bounded_relu(x, cap=1.0):
     formula=r"\begin{cases} x & x \ge 0 \\ a x & x < 0 \end{cases},\ "
     r"a \sim U(l, u) \text{ in training},\ a = \tfrac{l + u}{2} \text{ in inference}",
     reference=Reference(
-        "Empirical Evaluation of Rectified Activations in Convolutional Network", year=2015,
-        authors="Xu, Wang, Chen, Li", arxiv="1505.00853"),
+        "Empirical Evaluation of Rectified Activations in Convolutional Network",
+        year=2015,
+        authors="Xu, Wang, Chen, Li",
+        arxiv="1505.00853",
+    ),
     family="rectified",
     params=(
         Param("lower", 0.125, low=0, high=1, doc="smallest random slope l"),
@@ -197,16 +216,24 @@ def rrelu(x, lower=0.125, upper=1 / 3, training=False, seed=None):
     aliases=("hardtanh",),
     formula=r"\min(\max(x, m), M)",
     reference=Reference(
-        "Large Scale Machine Learning (PhD thesis, Université Paris VI)", year=2004,
+        "Large Scale Machine Learning (PhD thesis, Université Paris VI)",
+        year=2004,
         authors="Collobert",
-        url="https://ronan.collobert.com/pub/matos/2004_phdthesis_lip6.pdf"),
+        url="https://ronan.collobert.com/pub/matos/2004_phdthesis_lip6.pdf",
+    ),
     family="rectified",
     params=(
         Param("min_val", -1.0, doc="lower saturation value m (< max_val)"),
         Param("max_val", 1.0, doc="upper saturation value M"),
     ),
-    properties=("bounded", "bounded_below", "bounded_above", "monotonic", "zero_centred",
-                "piecewise_linear"),
+    properties=(
+        "bounded",
+        "bounded_below",
+        "bounded_above",
+        "monotonic",
+        "zero_centred",
+        "piecewise_linear",
+    ),
     note="Defaults equal Keras 3's hard_tanh (which has no parameters) and PyTorch's Hardtanh.",
     builtin=True,
 )
@@ -222,8 +249,11 @@ def hard_tanh(x, min_val=-1.0, max_val=1.0):
     aliases=("trec",),
     formula=r"\begin{cases} x & x > \theta \\ 0 & x \le \theta \end{cases}",
     reference=Reference(
-        "Zero-bias autoencoders and the benefits of co-adapting features", year=2014,
-        authors="Konda, Memisevic, Krueger", arxiv="1402.3337"),
+        "Zero-bias autoencoders and the benefits of co-adapting features",
+        year=2014,
+        authors="Konda, Memisevic, Krueger",
+        arxiv="1402.3337",
+    ),
     family="rectified",
     params=(Param("theta", 1.0, low=0, doc="threshold; the output jumps from 0 to theta"),),
     properties=("bounded_below", "monotonic", "piecewise_linear"),
@@ -240,8 +270,11 @@ def thresholded_relu(x, theta=1.0):
     aliases=("squared_relu",),
     formula=r"\max(0, x)^2",
     reference=Reference(
-        "Primer: Searching for Efficient Transformers for Language Modeling", year=2021,
-        authors="So, Mańke, Liu, Dai, Shazeer, Le", arxiv="2109.08668"),
+        "Primer: Searching for Efficient Transformers for Language Modeling",
+        year=2021,
+        authors="So, Mańke, Liu, Dai, Shazeer, Le",
+        arxiv="2109.08668",
+    ),
     family="rectified",
     properties=("bounded_below", "monotonic", "smooth"),
     note="The gradient is held at 6e4 for x > 3e4 so that it stays finite in float16.",
@@ -268,8 +301,11 @@ def _relu_squared(x):
     name="star_relu",
     formula=r"s \max(0, x)^2 + b",
     reference=Reference(
-        "MetaFormer Baselines for Vision", year=2022,
-        authors="Yu, Si, Zhou, Luo, Zhou, Feng, Yan, Wang", arxiv="2210.13452"),
+        "MetaFormer Baselines for Vision",
+        year=2022,
+        authors="Yu, Si, Zhou, Luo, Zhou, Feng, Yan, Wang",
+        arxiv="2210.13452",
+    ),
     family="rectified",
     params=(
         Param("scale", 0.8944, doc="s; 0.8944 = 1/sqrt(1.25) normalises the output's variance"),
@@ -294,8 +330,11 @@ def star_relu(x, scale=0.8944, bias=-0.4472):
     formula=r"f(x_i) = \begin{cases} \max(0, x_i) & i \text{ even} \\ "
     r"\min(0, x_i) & i \text{ odd} \end{cases}",
     reference=Reference(
-        "Shifting Mean Activation Towards Zero with Bipolar Activation Functions", year=2017,
-        authors="Eidnes, Nøkland", arxiv="1709.04054"),
+        "Shifting Mean Activation Towards Zero with Bipolar Activation Functions",
+        year=2017,
+        authors="Eidnes, Nøkland",
+        arxiv="1709.04054",
+    ),
     family="rectified",
     properties=("piecewise_linear",),
     note="Depends on the position i along the last axis (units or channels): even units are "

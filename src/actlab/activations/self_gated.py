@@ -121,8 +121,11 @@ def quick_gelu(x):
     name="mish",
     formula=r"x \tanh\!\left(\ln(1 + e^{x})\right)",
     reference=Reference(
-        "Mish: A Self Regularized Non-Monotonic Activation Function", year=2019, authors="Misra",
-        arxiv="1908.08681"),
+        "Mish: A Self Regularized Non-Monotonic Activation Function",
+        year=2019,
+        authors="Misra",
+        arxiv="1908.08681",
+    ),
     family="self_gated",
     properties=_SELF_GATED,
     note="Same as Keras 3's and PyTorch's mish.",
@@ -146,7 +149,11 @@ def mish(x):
     formula=r"x \tanh(e^{x})",
     reference=Reference(
         "TanhExp: A Smooth Activation Function with High Convergence Speed for Lightweight "
-        "Neural Networks", year=2020, authors="Liu, Di", arxiv="2003.09855"),
+        "Neural Networks",
+        year=2020,
+        authors="Liu, Di",
+        arxiv="2003.09855",
+    ),
     family="self_gated",
     properties=_SELF_GATED,
     note="Proposed again as TeLU by Fernandez & Mali (2024, arXiv 2412.20269); same function.",
@@ -166,8 +173,11 @@ def tanhexp(x):
     name="smish",
     formula=r"\alpha x \tanh\!\left(\ln\!\left(1 + \sigma(\beta x)\right)\right)",
     reference=Reference(
-        "Smish: A Novel Activation Function for Deep Learning Methods", year=2022,
-        authors="Wang et al.", doi="10.3390/electronics11040540"),
+        "Smish: A Novel Activation Function for Deep Learning Methods",
+        year=2022,
+        authors="Wang et al.",
+        doi="10.3390/electronics11040540",
+    ),
     family="self_gated",
     params=(
         Param("alpha", 1.0, low=0, low_open=True, doc="output scale"),
@@ -186,14 +196,21 @@ def smish(x, alpha=1.0, beta=1.0):
     name="logish",
     formula=r"\alpha x \ln\!\left(1 + \sigma(\beta x)\right)",
     reference=Reference(
-        "Logish: A new nonlinear nonmonotonic activation function for convolutional neural "
-        "network", year=2021, authors="Zhu, Zeng, Liu, Zhang",
-        doi="10.1016/j.neucom.2021.06.067"),
+        "Logish: A new nonlinear nonmonotonic activation function for convolutional neural network",
+        year=2021,
+        authors="Zhu, Zeng, Liu, Zhang",
+        doi="10.1016/j.neucom.2021.06.067",
+    ),
     family="self_gated",
     params=(
         Param("alpha", 1.0, low=0, low_open=True, doc="output scale"),
-        Param("beta", 1.0, low=0, low_open=True, doc="input scale inside the gate (the paper "
-              "also reports beta = 10)"),
+        Param(
+            "beta",
+            1.0,
+            low=0,
+            low_open=True,
+            doc="input scale inside the gate (the paper also reports beta = 10)",
+        ),
     ),
     properties=_SELF_GATED,
     builtin=True,
@@ -208,7 +225,11 @@ def logish(x, alpha=1.0, beta=1.0):
     formula=r"x \operatorname{erf}\!\left(\ln(1 + e^{x})\right)",
     reference=Reference(
         "SERF: Towards better training of deep neural networks using log-Softplus ERror "
-        "activation Function", year=2021, authors="Nag, Bhattacharyya", arxiv="2108.09598"),
+        "activation Function",
+        year=2021,
+        authors="Nag, Bhattacharyya",
+        arxiv="2108.09598",
+    ),
     family="self_gated",
     properties=_SELF_GATED,
     builtin=True,
@@ -223,8 +244,8 @@ def serf(x):
     aliases=("hard_swish",),
     formula=r"x\,\frac{\operatorname{ReLU6}(x + 3)}{6}",
     reference=Reference(
-        "Searching for MobileNetV3", year=2019,
-        authors="Howard et al.", arxiv="1905.02244"),
+        "Searching for MobileNetV3", year=2019, authors="Howard et al.", arxiv="1905.02244"
+    ),
     family="self_gated",
     properties=("bounded_below", "self_gated", "zero_centred"),
     note="Same as Keras 3's hard_silu/hard_swish and PyTorch's Hardswish.",
@@ -243,7 +264,11 @@ def hard_silu(x):
     formula=r"(\alpha + \tanh(\beta x))\,\gamma x",
     reference=Reference(
         "APTx: better activation function than MISH, SWISH, and ReLU's variants used in deep "
-        "learning", year=2022, authors="Kumar", arxiv="2209.06119"),
+        "learning",
+        year=2022,
+        authors="Kumar",
+        arxiv="2209.06119",
+    ),
     family="self_gated",
     params=(
         Param("alpha", 1.0, low=0, doc="offset of the tanh gate"),
@@ -268,8 +293,11 @@ def aptx(x, alpha=1.0, beta=1.0, gamma=0.5):
     formula=r"x \tanh x",
     reference=Reference(
         "LiSHT: Non-Parametric Linearly Scaled Hyperbolic Tangent Activation Function for "
-        "Neural Networks", year=2019, authors="Roy, Manna, Dubey, Chaudhuri",
-        arxiv="1901.05894"),
+        "Neural Networks",
+        year=2019,
+        authors="Roy, Manna, Dubey, Chaudhuri",
+        arxiv="1901.05894",
+    ),
     family="self_gated",
     properties=("bounded_below", "smooth", "self_gated"),
     builtin=True,
@@ -284,11 +312,21 @@ def lisht(x):
     aliases=("e_swish",),
     formula=r"\beta x\,\sigma(x)",
     reference=Reference(
-        "E-swish: Adjusting Activations to Different Network Depths", year=2018,
-        authors="Alcaide", arxiv="1801.07145"),
+        "E-swish: Adjusting Activations to Different Network Depths",
+        year=2018,
+        authors="Alcaide",
+        arxiv="1801.07145",
+    ),
     family="self_gated",
-    params=(Param("beta", 1.375, low=0, low_open=True, doc="output scale; the paper explores "
-                  "1 <= beta <= 2"),),
+    params=(
+        Param(
+            "beta",
+            1.375,
+            low=0,
+            low_open=True,
+            doc="output scale; the paper explores 1 <= beta <= 2",
+        ),
+    ),
     properties=_SELF_GATED,
     builtin=True,
 )
@@ -334,8 +372,11 @@ def dsilu(x):
     name="golu",
     formula=r"x\,e^{-e^{-x}}",
     reference=Reference(
-        "Gompertz Linear Units: Leveraging Asymmetry for Enhanced Learning Dynamics", year=2025,
-        authors="Das, Safari, Adriaensen, Hutter", arxiv="2502.03654"),
+        "Gompertz Linear Units: Leveraging Asymmetry for Enhanced Learning Dynamics",
+        year=2025,
+        authors="Das, Safari, Adriaensen, Hutter",
+        arxiv="2502.03654",
+    ),
     family="self_gated",
     properties=_SELF_GATED,
     builtin=True,
@@ -355,11 +396,20 @@ def golu(x):
     r"\alpha) x\right)}{2}",
     reference=Reference(
         "SMU: smooth activation function for deep networks using smoothing maximum technique",
-        year=2021, authors="Biswas, Kumar, Banerjee, Pandey", arxiv="2111.04682"),
+        year=2021,
+        authors="Biswas, Kumar, Banerjee, Pandey",
+        arxiv="2111.04682",
+    ),
     family="self_gated",
     params=(
-        Param("alpha", 0.25, low=0, high=1, high_open=True, doc="slope as x -> -inf (leaky "
-              "ReLU slope)"),
+        Param(
+            "alpha",
+            0.25,
+            low=0,
+            high=1,
+            high_open=True,
+            doc="slope as x -> -inf (leaky ReLU slope)",
+        ),
         Param("mu", 1.0, low=0, low_open=True, doc="smoothing; mu -> inf gives leaky ReLU"),
     ),
     properties=("monotonic", "smooth", "self_gated", "zero_centred"),
@@ -381,8 +431,11 @@ def smu(x, alpha=0.25, mu=1.0):
     name="gish",
     formula=r"x \ln\!\left(2 - e^{-e^{x}}\right)",
     reference=Reference(
-        "Gish: a novel activation function for image classification", year=2023,
-        authors="Kaytan, Aydilek, Yeroğlu", doi="10.1007/s00521-023-09035-5"),
+        "Gish: a novel activation function for image classification",
+        year=2023,
+        authors="Kaytan, Aydilek, Yeroğlu",
+        doi="10.1007/s00521-023-09035-5",
+    ),
     family="self_gated",
     properties=_SELF_GATED,
     builtin=True,
@@ -400,8 +453,11 @@ def gish(x):
     name="phish",
     formula=r"x \tanh\!\left(\operatorname{GELU}(x)\right)",
     reference=Reference(
-        "Phish: A Novel Hyper-Optimizable Activation Function", year=2022, authors="Naveen",
-        doi="10.36227/techrxiv.17283824"),
+        "Phish: A Novel Hyper-Optimizable Activation Function",
+        year=2022,
+        authors="Naveen",
+        doi="10.36227/techrxiv.17283824",
+    ),
     family="self_gated",
     properties=("bounded_below", "smooth", "self_gated"),
     note="Uses the exact GELU. Non-negative: for x < 0 both x and tanh(GELU(x)) are negative.",
@@ -417,7 +473,11 @@ def phish(x):
     formula=r"x \cdot \frac{1}{2}\left(1 + \frac{x}{\sqrt{1 + x^2}}\right)",
     reference=Reference(
         "PFLU and FPFLU: Two novel non-monotonic activation functions in convolutional neural "
-        "networks", year=2021, authors="Zhu et al.", doi="10.1016/j.neucom.2020.11.068"),
+        "networks",
+        year=2021,
+        authors="Zhu et al.",
+        doi="10.1016/j.neucom.2020.11.068",
+    ),
     family="self_gated",
     properties=_SELF_GATED,
     builtin=True,
@@ -441,7 +501,10 @@ def pflu(x):
     formula=r"\begin{cases} x\,\sigma(x) + T & x \ge 0 \\ T & x < 0 \end{cases}",
     reference=Reference(
         "Flatten-T Swish: a thresholded ReLU-Swish-like activation function for deep learning",
-        year=2018, authors="Chieng, Wahid, Ong, Perla", arxiv="1812.06247"),
+        year=2018,
+        authors="Chieng, Wahid, Ong, Perla",
+        arxiv="1812.06247",
+    ),
     family="self_gated",
     params=(Param("t", -0.2, high=0, doc="flat value for x < 0 (the paper's best: -0.20)"),),
     properties=("bounded_below", "monotonic"),

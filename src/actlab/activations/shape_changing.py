@@ -54,8 +54,11 @@ def _halves(x, name: str):
     name="glu",
     formula=r"a \otimes \sigma(b),\quad [a, b] = x",
     reference=Reference(
-        "Language Modeling with Gated Convolutional Networks", year=2016,
-        authors="Dauphin, Fan, Auli, Grangier", arxiv="1612.08083"),
+        "Language Modeling with Gated Convolutional Networks",
+        year=2016,
+        authors="Dauphin, Fan, Auli, Grangier",
+        arxiv="1612.08083",
+    ),
     family="shape_changing",
     properties=("smooth", *_GATED),
     changes_shape=True,
@@ -91,8 +94,7 @@ def reglu(x):
     family="shape_changing",
     properties=("smooth", *_GATED),
     changes_shape=True,
-    note="Uses the exact GELU b Phi(b), not the tanh approximation. " + _SPLIT_NOTE
-    + _IN_MODELS,
+    note="Uses the exact GELU b Phi(b), not the tanh approximation. " + _SPLIT_NOTE + _IN_MODELS,
     builtin=True,
 )
 def geglu(x):
@@ -108,7 +110,8 @@ def geglu(x):
     family="shape_changing",
     properties=("smooth", *_GATED),
     changes_shape=True,
-    note="Swish with beta = 1 (SiLU), as in the paper's experiments and in LLaMA. " + _SPLIT_NOTE
+    note="Swish with beta = 1 (SiLU), as in the paper's experiments and in LLaMA. "
+    + _SPLIT_NOTE
     + _IN_MODELS,
     builtin=True,
 )
@@ -141,8 +144,11 @@ def bilinear(x):
     formula=r"\max(0, a) - \max(0, b),\quad [a, b] = x",
     reference=Reference(
         "Dual Rectified Linear Units (DReLUs): A Replacement for Tanh Activation Functions in "
-        "Quasi-Recurrent Neural Networks", year=2017,
-        authors="Godin, Degrave, Dambre, De Neve", arxiv="1707.08214"),
+        "Quasi-Recurrent Neural Networks",
+        year=2017,
+        authors="Godin, Degrave, Dambre, De Neve",
+        arxiv="1707.08214",
+    ),
     family="shape_changing",
     properties=("piecewise_linear", *_GATED),
     changes_shape=True,
@@ -162,7 +168,11 @@ def dual_relu(x):
     formula=r"[\max(0, x), \max(0, -x)]",
     reference=Reference(
         "Understanding and Improving Convolutional Neural Networks via Concatenated Rectified "
-        "Linear Units", year=2016, authors="Shang, Sohn, Almeida, Lee", arxiv="1603.05201"),
+        "Linear Units",
+        year=2016,
+        authors="Shang, Sohn, Almeida, Lee",
+        arxiv="1603.05201",
+    ),
     family="shape_changing",
     properties=("piecewise_linear",),
     changes_shape=True,
@@ -179,11 +189,21 @@ def crelu(x):
     name="maxout",
     formula=r"y_i = \max_{0 \le j < k} x_{ik + j}",
     reference=Reference(
-        "Maxout Networks", year=2013,
-        authors="Goodfellow, Warde-Farley, Mirza, Courville, Bengio", arxiv="1302.4389"),
+        "Maxout Networks",
+        year=2013,
+        authors="Goodfellow, Warde-Farley, Mirza, Courville, Bengio",
+        arxiv="1302.4389",
+    ),
     family="shape_changing",
-    params=(Param("pieces", 2, low=1, integer=True,
-                  doc="k, the number of consecutive units each output takes the maximum of"),),
+    params=(
+        Param(
+            "pieces",
+            2,
+            low=1,
+            integer=True,
+            doc="k, the number of consecutive units each output takes the maximum of",
+        ),
+    ),
     properties=("piecewise_linear", *_GATED),
     changes_shape=True,
     note="Groups k consecutive units of the last axis, whose size must be divisible by k; the "

@@ -86,8 +86,11 @@ def log_sigmoid(x):
     formula=r"\ln(1 + e^{x}) - \ln 2 = \ln\!\left(\tfrac{1}{2} e^{x} + \tfrac{1}{2}\right)",
     reference=Reference(
         "SchNet: A continuous-filter convolutional neural network for modeling quantum "
-        "interactions", year=2017,
-        authors="Schütt, Kindermans, Sauceda, Chmiela, Tkatchenko, Müller", arxiv="1706.08566"),
+        "interactions",
+        year=2017,
+        authors="Schütt, Kindermans, Sauceda, Chmiela, Tkatchenko, Müller",
+        arxiv="1706.08566",
+    ),
     family="smooth",
     properties=("bounded_below", "monotonic", "smooth", "zero_centred"),
     builtin=True,
@@ -109,8 +112,11 @@ def shifted_softplus(x):
     name="squareplus",
     formula=r"\frac{x + \sqrt{x^2 + b}}{2}",
     reference=Reference(
-        "Squareplus: A Softplus-Like Algebraic Rectifier", year=2021, authors="Barron",
-        arxiv="2112.11687"),
+        "Squareplus: A Softplus-Like Algebraic Rectifier",
+        year=2021,
+        authors="Barron",
+        arxiv="2112.11687",
+    ),
     family="smooth",
     params=(Param("b", 4.0, low=0, low_open=True, doc="curvature at 0; b -> 0 gives ReLU"),),
     properties=("bounded_below", "monotonic", "smooth"),
@@ -135,8 +141,11 @@ def squareplus(x, b=4.0):
     formula=r"\begin{cases} 0 & x \le -1 \\ \tfrac{1}{4}(x + 1)^2 & -1 < x < 1 \\ x & x \ge 1 "
     r"\end{cases}",
     reference=Reference(
-        "Learning with Fenchel-Young Losses", year=2019, authors="Blondel, Martins, Niculae",
-        arxiv="1901.02324"),
+        "Learning with Fenchel-Young Losses",
+        year=2019,
+        authors="Blondel, Martins, Niculae",
+        arxiv="1901.02324",
+    ),
     family="smooth",
     properties=("bounded_below", "monotonic", "smooth"),
     note="Keras 3's sparse_plus (the integral of sparse_sigmoid); equal to smelu with beta=1.",
@@ -157,11 +166,15 @@ def sparse_plus(x):
     formula=r"\begin{cases} 0 & x \le -\beta \\ \frac{(x + \beta)^2}{4\beta} & |x| < \beta \\ "
     r"x & x \ge \beta \end{cases}",
     reference=Reference(
-        "Smooth activations and reproducibility in deep networks", year=2020,
-        authors="Shamir, Lin, Coviello", arxiv="2010.09931"),
+        "Smooth activations and reproducibility in deep networks",
+        year=2020,
+        authors="Shamir, Lin, Coviello",
+        arxiv="2010.09931",
+    ),
     family="smooth",
-    params=(Param("beta", 1.0, low=0, low_open=True, doc="half-width of the quadratic "
-                  "transition"),),
+    params=(
+        Param("beta", 1.0, low=0, low_open=True, doc="half-width of the quadratic transition"),
+    ),
     properties=("bounded_below", "monotonic", "smooth"),
     note="With beta = 1 it equals Keras' sparse_plus.",
     builtin=True,
@@ -181,11 +194,20 @@ def smelu(x, beta=1.0):
     formula=r"\frac{(1 + \alpha)\,x + \sqrt{(1 - \alpha)^2 x^2 + \mu^2}}{2}",
     reference=Reference(
         "SMU: smooth activation function for deep networks using smoothing maximum technique",
-        year=2021, authors="Biswas, Kumar, Banerjee, Pandey", arxiv="2111.04682"),
+        year=2021,
+        authors="Biswas, Kumar, Banerjee, Pandey",
+        arxiv="2111.04682",
+    ),
     family="smooth",
     params=(
-        Param("alpha", 0.25, low=0, high=1, high_open=True, doc="slope as x -> -inf (leaky "
-              "ReLU slope)"),
+        Param(
+            "alpha",
+            0.25,
+            low=0,
+            high=1,
+            high_open=True,
+            doc="slope as x -> -inf (leaky ReLU slope)",
+        ),
         Param("mu", 1.0, low=0, low_open=True, doc="smoothing; mu -> 0 gives leaky ReLU"),
     ),
     properties=("monotonic", "smooth"),

@@ -137,7 +137,8 @@ def _test_text(summary: pd.DataFrame, test: str) -> str:
         "baseline's, with its paired 95% t-interval (clipped to [-1, 1]); d: Cohen's d for "
         "paired data (mean / standard deviation of the differences). p: "
         f"{TESTS[test]} test of the per-seed differences, Holm-adjusted over {tests} test"
-        + "s" * (tests != 1) + f"; verdicts at alpha = {ALPHA}."
+        + "s" * (tests != 1)
+        + f"; verdicts at alpha = {ALPHA}."
     )
 
 

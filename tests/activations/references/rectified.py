@@ -29,19 +29,30 @@ REFERENCES = {
     "softplus_linear": Ref(lambda x: 2 * _softplus(x) if x <= 0 else x + 2 * mp.log(2)),
     "reflection_linear": Ref(lambda x: -x if x <= 0 else x, kinks=(0,)),
     "zero_fit_linear": Ref(_zero_fit, elementwise=False),
-    "leaky_relu": Ref(lambda x, negative_slope: x if x >= 0 else negative_slope * x, kinks=(0,),
-                      params=({"negative_slope": 0.2},)),
+    "leaky_relu": Ref(
+        lambda x, negative_slope: x if x >= 0 else negative_slope * x,
+        kinks=(0,),
+        params=({"negative_slope": 0.2},),
+    ),
     "relu6": Ref(lambda x: min(_relu(x), 6), kinks=(0, 6)),
     "bounded_relu": Ref(lambda x, cap: min(_relu(x), cap), kinks=(0, 1), params=({"cap": 6.0},)),
     # Inference form: the mean slope (lower + upper) / 2.
-    "rrelu": Ref(lambda x, lower, upper: x if x >= 0 else (lower + upper) / 2 * x, kinks=(0,),
-                 params=({"lower": 0.01, "upper": 0.5},)),
-    "hard_tanh": Ref(lambda x, min_val, max_val: min(max(x, min_val), max_val), kinks=(-1, 1),
-                     params=({"min_val": -2.0, "max_val": 3.0},)),
-    "thresholded_relu": Ref(lambda x, theta: x if x > theta else mp.zero, kinks=(1,),
-                            params=({"theta": 0.75},)),
+    "rrelu": Ref(
+        lambda x, lower, upper: x if x >= 0 else (lower + upper) / 2 * x,
+        kinks=(0,),
+        params=({"lower": 0.01, "upper": 0.5},),
+    ),
+    "hard_tanh": Ref(
+        lambda x, min_val, max_val: min(max(x, min_val), max_val),
+        kinks=(-1, 1),
+        params=({"min_val": -2.0, "max_val": 3.0},),
+    ),
+    "thresholded_relu": Ref(
+        lambda x, theta: x if x > theta else mp.zero, kinks=(1,), params=({"theta": 0.75},)
+    ),
     "relu_squared": Ref(lambda x: _relu(x) ** 2),
-    "star_relu": Ref(lambda x, scale, bias: scale * _relu(x) ** 2 + bias,
-                     params=({"scale": 1.0, "bias": 0.0},)),
+    "star_relu": Ref(
+        lambda x, scale, bias: scale * _relu(x) ** 2 + bias, params=({"scale": 1.0, "bias": 0.0},)
+    ),
     "bipolar_relu": Ref(_bipolar, elementwise=False),
 }

@@ -48,7 +48,8 @@ REFERENCES = {
     "swiglu": _gated("swiglu", lambda b: b * _sigmoid(b)),
     "bilinear": _gated("bilinear", lambda b: b),
     "dual_relu": Ref(_dual_relu, elementwise=False),
-    "crelu": Ref(lambda x: np.concatenate([np.maximum(x, 0), np.maximum(-x, 0)], axis=-1),
-                 elementwise=False),
+    "crelu": Ref(
+        lambda x: np.concatenate([np.maximum(x, 0), np.maximum(-x, 0)], axis=-1), elementwise=False
+    ),
     "maxout": Ref(_maxout, params=({"pieces": 3},), elementwise=False),
 }

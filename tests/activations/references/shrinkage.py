@@ -14,6 +14,9 @@ def _soft(x, lambd):
 REFERENCES = {
     "tanh_shrink": Ref(lambda x: x - mp.tanh(x)),
     "soft_shrink": Ref(_soft, kinks=(-0.5, 0.5), params=({"lambd": 0.75}, {"lambd": 0.0})),
-    "hard_shrink": Ref(lambda x, lambd: x if abs(x) > lambd else mp.zero, kinks=(-0.5, 0.5),
-                       params=({"lambd": 0.75},)),
+    "hard_shrink": Ref(
+        lambda x, lambd: x if abs(x) > lambd else mp.zero,
+        kinks=(-0.5, 0.5),
+        params=({"lambd": 0.75},),
+    ),
 }
