@@ -30,8 +30,10 @@ class Task:
 
     `validation` is ``"test"`` (validate on the test set, as seeds 001, 002 and 004 do),
     ``"split"`` (hold out the last `validation_split` of the training data, as seed 000 does)
-    or ``"none"``. `lr_drops` are fractions of `epochs` at which the learning rate is
-    multiplied by `lr_drop_factor` (He et al. 2016 drop at 50% and 75% of training).
+    or ``"none"``. Early stopping on a validation metric needs ``"split"``: it chooses when
+    to stop, and the test set must not take part in any choice. `lr_drops` are fractions
+    of `epochs` at which the learning rate is multiplied by `lr_drop_factor` (He et al. 2016
+    drop at 50% and 75% of training).
     `weight_decay` is an L2 penalty on conv/dense kernels whose gradient is
     ``weight_decay * W``. `model_options` go to the model builder, `dataset_options` to
     ``actlab.data.load`` (e.g. the shape of ``synthetic`` images). `augment` adds random
@@ -90,6 +92,17 @@ class Task:
             raise TaskConfigError(
                 f"task {self.name!r}: early stopping on {self.early_stopping_monitor} needs "
                 "validation='split' or 'test', not 'none'"
+            )
+        if (
+            self.early_stopping_patience is not None
+            and monitors_validation
+            and self.validation == "test"
+        ):
+            raise TaskConfigError(
+                f"task {self.name!r}: early stopping on {self.early_stopping_monitor} with "
+                "validation='test' would choose the stopping epoch on the test set that "
+                "measures the result; use validation='split' (the last validation_split of "
+                "the training data, e.g. --set validation=split)"
             )
         if self.augment and len(self.input_shape) != 3:
             raise TaskConfigError(f"task {self.name!r}: augment needs image input_shape (H, W, C)")
