@@ -15,13 +15,13 @@ Each layer of the learnable family subclasses `LearnableActivation` and writes o
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any, ClassVar
 
 import keras
 from keras import ops
 
 from actlab.activations.registry import HALF_DTYPES, KERAS_PACKAGE, spec
+from actlab.checks import is_integer, is_real
 
 SHARING_MODES = ("channel", "layer")
 
@@ -123,11 +123,9 @@ class LearnableActivation(keras.layers.Layer):
 def _checked_shared_axes(shared_axes, owner: str):
     if shared_axes is None or shared_axes in SHARING_MODES:
         return shared_axes
-    if isinstance(shared_axes, numbers.Integral) and not isinstance(shared_axes, bool):
+    if is_integer(shared_axes):
         return [int(shared_axes)]
-    if isinstance(shared_axes, list | tuple) and all(
-        isinstance(a, numbers.Integral) and not isinstance(a, bool) and a != 0 for a in shared_axes
-    ):
+    if isinstance(shared_axes, list | tuple) and all(is_integer(a) and a != 0 for a in shared_axes):
         return [int(a) for a in shared_axes]
     raise ValueError(
         f"{owner}: shared_axes must be None (the paper's sharing), 'channel', 'layer', or a "
@@ -151,10 +149,11 @@ class AtLeast(keras.constraints.Constraint):
 
 def sequence_of_floats(value, name: str, owner: str) -> list[float]:
     """`value` as a non-empty list of finite floats, or a ValueError naming `name`."""
-    ok = isinstance(value, list | tuple) and len(value) > 0 and all(
-        isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
-        for v in value
-    )  # fmt: skip
+    ok = (
+        isinstance(value, list | tuple)
+        and len(value) > 0
+        and all(is_real(v) and math.isfinite(v) for v in value)
+    )
     if not ok:
         raise ValueError(
             f"{owner}: {name} must be a non-empty list of finite numbers, got {value!r}"
@@ -163,6 +162,6 @@ def sequence_of_floats(value, name: str, owner: str) -> list[float]:
 
 
 def checked_seed(seed, owner: str) -> int | None:
-    if seed is None or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
+    if seed is None or is_integer(seed):
         return None if seed is None else int(seed)
     raise ValueError(f"{owner}: seed must be an integer or None, got {seed!r}")

@@ -9,7 +9,6 @@ defines the name.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import inspect
 from collections.abc import Callable, Iterable
@@ -20,6 +19,7 @@ from keras import ops
 
 from actlab.activations import fused, keras_table
 from actlab.activations.spec import PROPERTIES, ActivationSpec, Param, Reference
+from actlab.checks import did_you_mean
 
 KERAS_PACKAGE = "actlab"
 HALF_DTYPES = ("float16", "bfloat16")
@@ -66,8 +66,7 @@ def resolve(name: str) -> str:
     if key in _ALIASES:
         return _ALIASES[key]
     known = list(_SPECS) + list(_ALIASES)
-    close = difflib.get_close_matches(key, known, n=5, cutoff=0.6)
-    hint = f" Closest: {', '.join(close)}." if close else ""
+    hint = did_you_mean(key, known, n=5, cutoff=0.6)
     raise UnknownActivationError(
         f"unknown activation {name!r}.{hint} `actlab list` or activations.names() lists all "
         f"{len(_SPECS)}."

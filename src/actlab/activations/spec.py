@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from actlab.checks import in_interval, interval_text, is_real
 
 #: Properties an entry may declare. Each is checked numerically by the test suite.
 PROPERTIES = {
@@ -64,13 +65,11 @@ class Param:
 
     @property
     def range_text(self) -> str:
-        left = "(" if self.low_open or self.low == -math.inf else "["
-        right = ")" if self.high_open or self.high == math.inf else "]"
-        return f"{left}{_fmt(self.low)}, {_fmt(self.high)}{right}"
+        return interval_text(self.low, self.high, self.low_open, self.high_open)
 
     def validate(self, value: Any, owner: str) -> float | int:
         """Return `value` as a number, or raise naming the parameter and its range."""
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        if not is_real(value):
             raise TypeError(
                 f"{owner}: parameter {self.name!r} must be a real number in "
                 f"{self.range_text}, got {type(value).__name__} {value!r}"
@@ -78,25 +77,12 @@ class Param:
         if self.integer and (not math.isfinite(value) or int(value) != value):
             raise ValueError(f"{owner}: parameter {self.name!r} must be an integer, got {value!r}")
         value = int(value) if self.integer else float(value)
-        if not math.isfinite(value) or not self._inside(value):
+        if not in_interval(value, self.low, self.high, self.low_open, self.high_open):
             raise ValueError(
                 f"{owner}: parameter {self.name!r}={value!r} is outside its allowed "
                 f"range {self.range_text}"
             )
         return value
-
-    def _inside(self, value: float) -> bool:
-        above = value > self.low if self.low_open else value >= self.low
-        below = value < self.high if self.high_open else value <= self.high
-        return above and below
-
-
-def _fmt(bound: float) -> str:
-    if bound == math.inf:
-        return "inf"
-    if bound == -math.inf:
-        return "-inf"
-    return f"{bound:g}"
 
 
 @dataclass(frozen=True)

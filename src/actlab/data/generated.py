@@ -6,6 +6,7 @@ from importlib import resources
 
 import numpy as np
 
+from actlab.checks import is_integer, is_real
 from actlab.data.dataset import Dataset
 from actlab.data.errors import DatasetArgumentError
 
@@ -79,7 +80,7 @@ def _synthetic_split(
 def _image_shape(shape: object) -> tuple[int, int, int]:
     """(H, W, C) from an (H, W) or (H, W, C) sequence of positive ints."""
     dims = tuple(shape) if isinstance(shape, (tuple, list)) else ()
-    if len(dims) not in (2, 3) or not all(_is_int(d) and d >= 1 for d in dims):
+    if len(dims) not in (2, 3) or not all(is_integer(d) and d >= 1 for d in dims):
         raise DatasetArgumentError(
             f"synthetic: shape must be (height, width) or (height, width, channels) of positive "
             f"ints, got {shape!r}"
@@ -89,14 +90,10 @@ def _image_shape(shape: object) -> tuple[int, int, int]:
 
 
 def _check_int(name: str, value: object, minimum: int) -> None:
-    if not _is_int(value) or value < minimum:  # type: ignore[operator]
+    if not is_integer(value) or value < minimum:  # type: ignore[operator]
         raise DatasetArgumentError(f"synthetic: {name} must be an int >= {minimum}, got {value!r}")
 
 
 def _check_noise(noise: object) -> None:
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < 1e6:
+    if not is_real(noise) or not 0 <= noise < 1e6:  # type: ignore[operator]
         raise DatasetArgumentError(f"synthetic: noise must be a finite number >= 0, got {noise!r}")
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)

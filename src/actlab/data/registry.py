@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from actlab.checks import closest, did_you_mean
 from actlab.data import formats, generated, sources
 from actlab.data.dataset import Dataset
 from actlab.data.errors import DatasetArgumentError, UnknownDatasetError
@@ -91,8 +91,7 @@ def resolve(name: str) -> str:
     by_key = {_key(n): n for n in _ENTRIES}
     if _key(name) in by_key:
         return by_key[_key(name)]
-    close = difflib.get_close_matches(name.strip().lower(), names(), n=3, cutoff=0.5)
-    hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
+    hint = did_you_mean(name.strip().lower(), names())
     raise UnknownDatasetError(f"unknown dataset {name!r}.{hint} Available: {', '.join(names())}.")
 
 
@@ -125,7 +124,7 @@ def _check_options(entry: Entry, options: dict[str, Any]) -> None:
     if not unknown:
         return
     accepted = ", ".join(entry.options) or "none"
-    close = difflib.get_close_matches(unknown[0], entry.options, n=1)
+    close = closest(unknown[0], entry.options, n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     raise DatasetArgumentError(
         f"{entry.name}: unknown keyword argument {unknown[0]!r}{hint}. Options it takes: "

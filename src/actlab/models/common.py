@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 
 import keras
+
+from actlab.checks import is_integer, is_real
 
 
 def image_input(input_shape: Sequence[int], model_name: str, min_side: int = 1):
@@ -31,26 +32,22 @@ def any_input(input_shape: Sequence[int], model_name: str):
 
 def _positive_ints(input_shape: Sequence[int], model_name: str) -> tuple[int, ...]:
     shape = tuple(input_shape)
-    if not shape or not all(_is_int(s) and s > 0 for s in shape):
+    if not shape or not all(is_integer(s) and s > 0 for s in shape):
         raise ValueError(f"{model_name}: input_shape must be positive integers, got {shape}")
     return tuple(int(s) for s in shape)
 
 
 def check_positive_int(value, what: str, model_name: str) -> int:
-    if not _is_int(value) or value < 1:
+    if not is_integer(value) or value < 1:
         raise ValueError(f"{model_name}: {what} must be an integer >= 1, got {value!r}")
     return int(value)
 
 
 def check_rate(value, what: str, model_name: str) -> float:
     """A dropout rate in [0, 1)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
+    if not is_real(value) or not 0 <= value < 1:
         raise ValueError(f"{model_name}: {what} must be a number in [0, 1), got {value!r}")
     return float(value)
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def l2_weight_decay(weight_decay: float, model_name: str):
@@ -60,17 +57,13 @@ def l2_weight_decay(weight_decay: float, model_name: str):
     through momentum): the penalty ``weight_decay / 2 * ||W||^2``. Biases and BatchNorm
     parameters are not decayed.
     """
-    if (
-        isinstance(weight_decay, bool)
-        or not isinstance(weight_decay, numbers.Real)
-        or not (weight_decay >= 0)
-    ):
+    if not is_real(weight_decay) or not (weight_decay >= 0):
         raise ValueError(f"{model_name}: weight_decay must be a number >= 0, got {weight_decay!r}")
     return keras.regularizers.L2(weight_decay / 2) if weight_decay > 0 else None
 
 
 def check_num_classes(num_classes, model_name: str) -> int:
-    if not _is_int(num_classes) or num_classes < 2:
+    if not is_integer(num_classes) or num_classes < 2:
         raise ValueError(f"{model_name}: num_classes must be an integer >= 2, got {num_classes!r}")
     return int(num_classes)
 

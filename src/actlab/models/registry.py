@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import keras
 
+from actlab.checks import did_you_mean
 from actlab.models.resnet import resnet20
 from actlab.models.seed_models import cifar_cnn, frelu_cnn, mlp, small_cnn
 from actlab.models.slots import ActivationArg
@@ -38,8 +38,7 @@ def builder(model_name: str) -> Callable[..., keras.Model]:
     """The builder function of `model_name`, or `UnknownModelError` naming the closest ones."""
     if model_name in _BUILDERS:
         return _BUILDERS[model_name]
-    close = difflib.get_close_matches(str(model_name), list(_BUILDERS), n=3, cutoff=0.5)
-    hint = f" Closest: {', '.join(close)}." if close else ""
+    hint = did_you_mean(model_name, _BUILDERS)
     raise UnknownModelError(
         f"unknown model {model_name!r}.{hint} Known models: {', '.join(names())}."
     )

@@ -3,9 +3,9 @@ ResNet-20 and a quick 8x8-digits smoke test."""
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
+from actlab.checks import did_you_mean
 from actlab.tasks.task import Task
 
 _MNIST = {"input_shape": (28, 28, 1), "num_classes": 10}
@@ -103,8 +103,7 @@ def get(name: str, /, **overrides: Any) -> Task:
     `name` is positional-only, so ``name=...`` renames the returned task.
     """
     if name not in _TASKS:
-        close = difflib.get_close_matches(str(name), list(_TASKS), n=3, cutoff=0.5)
-        hint = f" Closest: {', '.join(close)}." if close else ""
+        hint = did_you_mean(name, _TASKS)
         raise UnknownTaskError(f"unknown task {name!r}.{hint} Known tasks: {', '.join(names())}.")
     task = _TASKS[name]
     return task.with_overrides(**overrides) if overrides else task

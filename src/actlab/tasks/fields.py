@@ -6,10 +6,11 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import numbers
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
+
+from actlab.checks import in_interval, interval_text, is_integer, is_real
 
 Check = Callable[[str, Any], Any]
 
@@ -21,35 +22,19 @@ class TaskConfigError(ValueError, TypeError):
     """
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _is_real(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
 def _bad(field: str, expected: str, value: Any) -> TaskConfigError:
     return TaskConfigError(f"{field} must be {expected}, got {type(value).__name__} {value!r}")
 
 
-def _range_text(low, high, low_open, high_open) -> str:
-    left = "(" if low_open or low == -math.inf else "["
-    right = ")" if high_open or high == math.inf else "]"
-    return f"{left}{low:g}, {high:g}{right}"
-
-
 def real(low=-math.inf, high=math.inf, low_open=False, high_open=False) -> Check:
     """A finite real number in the given interval (ints accepted, stored as float)."""
-    interval = _range_text(low, high, low_open, high_open)
+    interval = interval_text(low, high, low_open, high_open)
 
     def check(field: str, value: Any) -> float:
-        if not _is_real(value):
+        if not is_real(value):
             raise _bad(field, f"a number in {interval}", value)
         value = float(value)
-        above = value > low if low_open else value >= low
-        below = value < high if high_open else value <= high
-        if not (math.isfinite(value) and above and below):
+        if not in_interval(value, low, high, low_open, high_open):
             raise TaskConfigError(f"{field}={value!r} is outside its allowed range {interval}")
         return value
 
@@ -58,10 +43,10 @@ def real(low=-math.inf, high=math.inf, low_open=False, high_open=False) -> Check
 
 def integer(low: int = 1, high: float = math.inf) -> Check:
     """An integer in ``[low, high]``."""
-    interval = _range_text(low, high, False, False)
+    interval = interval_text(low, high)
 
     def check(field: str, value: Any) -> int:
-        if not _is_int(value):
+        if not is_integer(value):
             raise _bad(field, f"an integer in {interval}", value)
         if not low <= value <= high:
             raise TaskConfigError(f"{field}={value!r} is outside its allowed range {interval}")
@@ -111,7 +96,7 @@ def shape(field: str, value: Any) -> tuple[int, ...]:
     if (
         not isinstance(value, list | tuple)
         or not value
-        or not all(_is_int(v) and v > 0 for v in value)
+        or not all(is_integer(v) and v > 0 for v in value)
     ):
         raise _bad(field, "a non-empty tuple of positive integers, e.g. (28, 28, 1)", value)
     return tuple(int(v) for v in value)
@@ -120,7 +105,7 @@ def shape(field: str, value: Any) -> tuple[int, ...]:
 def fractions(field: str, value: Any) -> tuple[float, ...]:
     """Increasing fractions of training in (0, 1), e.g. (0.5, 0.75)."""
     expected = "an increasing tuple of numbers in (0, 1), e.g. (0.5, 0.75)"
-    if not isinstance(value, list | tuple) or not all(_is_real(v) and 0 < v < 1 for v in value):
+    if not isinstance(value, list | tuple) or not all(is_real(v) and 0 < v < 1 for v in value):
         raise _bad(field, expected, value)
     if any(b <= a for a, b in itertools.pairwise(value)):
         raise _bad(field, expected, value)
