@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from actlab.experiments.store import DEFAULT_DB
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -21,7 +23,6 @@ console = Console(width=None if Console().is_terminal else 200)
 err_console = Console(stderr=True, soft_wrap=True)
 
 
-DEFAULT_DB = Path("actlab.db")
 DbOption = Annotated[Path, typer.Option(help="SQLite results store.")]
 DataDirOption = Annotated[Path | None, typer.Option(help="Where datasets are (else looked up).")]
 ImportOption = Annotated[
@@ -398,7 +399,8 @@ def reproduce(
     data_dir: DataDirOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
-    """Run a seed article's experiment as written, beside the numbers the article reports."""
+    """Run a seed article's experiment as written, in a comparison of its own (STUDY@TASK),
+    beside the numbers the article reports (on the article's own dataset only)."""
     from actlab import experiments
     from actlab.experiments import studies
     from actlab.experiments.tables import study_table
@@ -406,13 +408,15 @@ def reproduce(
     _quiet_tensorflow_retracing_warnings()
     try:
         chosen = studies.get(study)
+        task = chosen.task_for(dataset)
         result = experiments.compare(
             list(chosen.activations),
-            task=chosen.task_for(dataset),
+            task=task,
             seeds=seeds,
             epochs=epochs,
             baseline=chosen.baseline,
             db=db,
+            name=chosen.comparison_name(task, epochs),  # its own: no earlier compare's runs
             data_dir=data_dir,
             quiet=quiet,
         )
@@ -420,7 +424,13 @@ def reproduce(
         fail(f"interrupted{_during(stop)}; rerun the same command to resume", code=130)
     except (ValueError, TypeError, OSError, experiments.StoreError) as error:
         fail(_one_line(error))
-    console.print(study_table(chosen, result))
+    console.print(study_table(chosen, result, dataset=_task_dataset(task)))
+
+
+def _task_dataset(task: str) -> str:
+    from actlab import tasks
+
+    return tasks.get(task).dataset
 
 
 @app.command("tasks")

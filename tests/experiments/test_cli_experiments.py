@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from actlab.cli import app
+from actlab.experiments import Store
 
 runner = CliRunner()
 FAST = ["--task", "digits_mlp", "--epochs", "2", "--quiet"]
@@ -134,14 +135,31 @@ def test_bad_input_is_a_one_line_error_with_non_zero_exit(args, message, tmp_pat
     assert "Traceback" not in result.output
 
 
-def test_reproduce_puts_our_result_beside_the_articles_number(tmp_path):
+def test_reproduce_on_the_twin_dataset_is_its_own_comparison_without_the_articles_numbers(
+    tmp_path,
+):
+    db = tmp_path / "r.db"
+    earlier = invoke("compare", "relu", "sigmoid", "tanh", "--task", "fashion_mnist_mlp",
+                     "--baseline", "tanh", "--seeds", "1", "--epochs", "1", "--db", str(db),
+                     "--quiet")  # fmt: skip
+    assert earlier.exit_code == 0, earlier.output
     result = invoke("reproduce", "relu-mnist-mlp", "--dataset", "fashion_mnist", "--seeds", "1",
-                    "--epochs", "1", "--db", str(tmp_path / "r.db"), "--quiet")  # fmt: skip
+                    "--epochs", "1", "--db", str(db), "--quiet")  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "mistakes_in_first_96" in result.output
-    assert "relu" in result.output and "sigmoid" in result.output
-    lines = [line for line in result.output.splitlines() if "│ relu" in line]
-    assert lines and "│ 4 " in lines[0].replace("  ", " ")  # the article's count for ReLU
+    text = " ".join(result.output.split())
+    # The article counted mistakes on MNIST (ReLU 4, sigmoid 8): not beside Fashion-MNIST.
+    assert "The article measured on mnist, not fashion_mnist: its numbers are not shown" in text
+    assert "article: mistakes_in_first_96" not in text and "ours: mistakes_in_first_96" in text
+    lines = [line for line in result.output.splitlines() if line.startswith("│ relu")]
+    assert lines and "│ 4 " not in lines[0].replace("  ", " ")
+    assert "Compared: relu, sigmoid against baseline sigmoid, seeds 0" in text
+    # Its own comparison: the earlier compare keeps its runs, list and baseline.
+    comparisons = Store(db, readonly=True).comparisons().set_index("name")
+    assert comparisons.loc["fashion_mnist_mlp[epochs=1]", "config"]["baseline"] == "tanh"
+    mine = "relu-mnist-mlp@fashion_mnist_mlp[epochs=1]"
+    assert comparisons.loc[mine, "config"]["baseline"] == "sigmoid" and f"'{mine}'" in text
+    runs = Store(db, readonly=True).runs(mine)
+    assert sorted(runs["label"]) == ["relu", "sigmoid"] and set(runs["status"]) == {"finished"}
 
 
 def test_every_experiment_command_has_help():

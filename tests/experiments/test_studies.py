@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from rich.console import Console
 
 from actlab import activations, tasks
-from actlab.experiments import studies
-from actlab.experiments.tables import _ours_same_measure
+from actlab.experiments import compare, studies
+from actlab.experiments.tables import _ours_same_measure, study_table
 
 
 def test_every_study_names_real_tasks_and_activations():
@@ -43,3 +44,34 @@ def test_plateau_is_the_mean_of_the_last_five_epochs_over_seeds():
                               "softplus_linear")  # fmt: skip
     # run 1: mean(0.3..0.7) = 0.5; run 2: mean(0.15..0.35) = 0.25 -> 0.375 ± 0.1768
     assert text == "0.3750 ± 0.1768"
+
+
+def test_the_articles_numbers_show_only_on_the_articles_dataset(tmp_path):
+    result = compare(["relu", "tanh"], task="digits_mlp", seeds=1, epochs=1,
+                     db=tmp_path / "s.db", name="digits study", quiet=True)  # fmt: skip
+    study = studies.Study("digits-study", "999 (test)", "digits_mlp", ("relu", "tanh"), "relu",
+                          reported={"relu": 0.12345}, note="The article's own note.")  # fmt: skip
+
+    def shown(dataset):
+        console = Console(width=300, record=True)
+        console.print(study_table(study, result, dataset=dataset))
+        return " ".join(console.export_text().split())
+
+    for dataset in (None, "digits"):
+        assert "0.12345" in shown(dataset) and "The article's own note." in shown(dataset)
+    other = shown("fashion_mnist")
+    assert "0.12345" not in other and "The article's own note." not in other
+    assert "The article measured on digits, not fashion_mnist" in other
+    assert "Compared: relu, tanh against baseline relu, seeds 0, in comparison 'digits study'" in (
+        other
+    )
+
+
+def test_reproduce_names_a_comparison_of_its_own():
+    study = studies.get("relu-mnist-mlp")
+    assert study.comparison_name("mnist_mlp") == "relu-mnist-mlp@mnist_mlp"
+    assert (
+        study.comparison_name("fashion_mnist_mlp", 2)
+        == "relu-mnist-mlp@fashion_mnist_mlp[epochs=2]"
+    )
+    assert study.article_dataset() == "mnist"

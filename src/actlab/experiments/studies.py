@@ -30,6 +30,17 @@ class Study:
             )
         return "fashion_" + self.task
 
+    def comparison_name(self, task: str, epochs: int | None = None) -> str:
+        """The comparison `reproduce` stores its runs in, e.g. ``relu-mnist-mlp@mnist_mlp``:
+        its own, so it never reuses or re-baselines the runs of an `actlab compare`."""
+        return f"{self.name}@{task}" + ("" if epochs is None else f"[epochs={epochs}]")
+
+    def article_dataset(self) -> str:
+        """The dataset the article's numbers were measured on."""
+        from actlab import tasks
+
+        return tasks.get(self.task).dataset
+
 
 STUDIES = {
     s.name: s

@@ -48,29 +48,39 @@ def unpaired_note(summary: pd.DataFrame) -> str:
     )
 
 
-def study_table(study, result) -> Table:
-    """Our numbers beside the seed article's."""
+def study_table(study, result, dataset: str | None = None) -> Table:
+    """Our numbers beside the seed article's; on another `dataset` than the article's (an
+    MNIST study on fashion_mnist) the article's numbers are left out, and the caption says so.
+    The caption also says what is compared: activations, baseline, seeds and comparison."""
     summary = result.table()
     runs = result.runs()
+    article_dataset = study.article_dataset()
+    same_dataset = dataset in (None, article_dataset)
+    compared = (
+        f"Compared: {', '.join(result.labels)} against baseline {result.baseline}, seeds "
+        f"{', '.join(map(str, result.seeds))}, in comparison {result.name!r} of {result.db} "
+        "(reproduce's own: it shares no runs with actlab compare)."
+    )
+    other_dataset = (
+        f"The article measured on {article_dataset}, not {dataset}: its numbers are not "
+        f"shown beside these {dataset} results (run without --dataset to see them)."
+    )
+    notes = [study.note, compared] if same_dataset else [other_dataset, compared]
     table = Table(
         title=Text(f"{study.name} (seed article {study.seed_article}), {result.name}"),
-        caption=Text(study.note),
+        caption=Text("\n".join(notes)),
     )
-    for column in (
-        "activation",
-        "runs",
-        "our test accuracy",
-        "our ms/step",
-        f"article: {study.reported_metric}",
-        "ours, same measure",
-        "verdict",
-    ):
+    article = [f"article: {study.reported_metric}"] if same_dataset else []
+    ours = "ours, same measure" if same_dataset else f"ours: {study.reported_metric}"
+    for column in ("activation", "runs", "our test accuracy", "our ms/step", *article, ours,
+                   "verdict"):  # fmt: skip
         table.add_column(column)
     for row in summary.itertuples():
         reported = study.reported.get(row.Index)
+        reported_cell = ["" if reported is None else f"{reported:g}"] if same_dataset else []
         table.add_row(*map(Text, (
             row.Index, _runs(row), _pm(row.accuracy_mean, row.accuracy_std),
-            step_time_text(row), "" if reported is None else f"{reported:g}",
+            step_time_text(row), *reported_cell,
             _ours_same_measure(study, result, runs, row.Index), row.verdict,
         )))  # fmt: skip
     return table
