@@ -7,8 +7,10 @@ import math
 from keras import ops
 
 from actlab.activations.numerics import EXP_CAP, normal_cdf, where_safe
-from actlab.activations.registry import register
+from actlab.activations.registry import registrar
 from actlab.activations.spec import Param, Reference
+
+register = registrar("bounded", builtin=True)
 
 # Functions in use for decades without one originating paper; the survey links their sources.
 _SURVEY_2024 = Reference(
@@ -28,9 +30,7 @@ _ODD_SIGMOID_LIKE = (*_SIGMOID_LIKE, "zero_centred")
     aliases=("atan",),
     formula=r"\arctan x",
     reference=_SURVEY_2024,
-    family="bounded",
     properties=_ODD_SIGMOID_LIKE,
-    builtin=True,
 )
 def arctan(x):
     """Arctangent: `f(x) = arctan(x)`, a sigmoid with range (-pi/2, pi/2) and 1/x^2 tails."""
@@ -46,14 +46,12 @@ def arctan(x):
         authors="Carlile, Delamarter, Kinney, Marti, Whitney",
         arxiv="1710.09967",
     ),
-    family="bounded",
     params=(
         Param(
             "alpha", 1.0, low=0, low_open=True, doc="the range is (-1/sqrt(alpha), 1/sqrt(alpha))"
         ),
     ),
     properties=_ODD_SIGMOID_LIKE,
-    builtin=True,
 )
 def isru(x, alpha=1.0):
     """Inverse square root unit: `f(x) = x / sqrt(1 + alpha x^2)` (Carlile et al., 2017)."""
@@ -70,9 +68,7 @@ def isru(x, alpha=1.0):
     name="gaussian",
     formula=r"e^{-x^2}",
     reference=_SURVEY_2024,
-    family="bounded",
     properties=("bounded", "bounded_below", "bounded_above", "smooth"),
-    builtin=True,
 )
 def gaussian(x):
     """Gaussian: `f(x) = exp(-x^2)`, the radial-basis bump, 1 at 0 and 0 in both tails."""
@@ -89,9 +85,7 @@ def gaussian(x):
         authors="LeCun, Bottou, Orr, Müller",
         doi="10.1007/3-540-49430-8_2",
     ),
-    family="bounded",
     properties=_ODD_SIGMOID_LIKE,
-    builtin=True,
 )
 def lecun_tanh(x):
     """LeCun's scaled tanh: `f(x) = 1.7159 tanh(2x / 3)`, f(+-1) = +-1 (LeCun et al., 1998)."""
@@ -107,9 +101,7 @@ def lecun_tanh(x):
         authors="Xu, Huang, Li",
         arxiv="1602.05980",
     ),
-    family="bounded",
     properties=("bounded", "bounded_below", "bounded_above", "monotonic", "zero_centred"),
-    builtin=True,
 )
 def penalized_tanh(x):
     """Penalized tanh: `tanh(x)` for `x > 0`, `0.25 tanh(x)` otherwise (Xu, Huang & Li, 2016)."""
@@ -127,11 +119,9 @@ def penalized_tanh(x):
         authors="Howard, Sandler, Chu, Chen, Chen, Tan, Wang, Zhu, Pang, Vasudevan, Le, Adam",
         arxiv="1905.02244",
     ),
-    family="bounded",
     properties=("bounded", "bounded_below", "bounded_above", "monotonic", "piecewise_linear"),
     note="What the Keras 3 and PyTorch string/function 'hard_sigmoid' compute; actlab's own "
     "'hard_sigmoid' is the older slope-0.2 form (see its note).",
-    builtin=True,
 )
 def hard_sigmoid_v3(x):
     """MobileNetV3's hard sigmoid: `f(x) = relu6(x + 3) / 6`, linear on [-3, 3] (Howard et al.).
@@ -151,10 +141,8 @@ def hard_sigmoid_v3(x):
         authors="Blondel, Martins, Niculae",
         arxiv="1901.02324",
     ),
-    family="bounded",
     properties=("bounded", "bounded_below", "bounded_above", "monotonic", "piecewise_linear"),
     note="Identical to Keras 3's sparse_sigmoid (the two-class sparsemax).",
-    builtin=True,
 )
 def sparse_sigmoid(x):
     """Sparse sigmoid: `f(x) = clip((x + 1) / 2, 0, 1)`, the sparsemax of `(x, -x) / 2`."""
@@ -165,9 +153,7 @@ def sparse_sigmoid(x):
     name="bipolar_sigmoid",
     formula=r"\frac{1 - e^{-x}}{1 + e^{-x}} = 2\sigma(x) - 1",
     reference=_SURVEY_2024,
-    family="bounded",
     properties=_ODD_SIGMOID_LIKE,
-    builtin=True,
 )
 def bipolar_sigmoid(x):
     """Bipolar sigmoid: `f(x) = 2 sigmoid(x) - 1`, computed as `tanh(x / 2)` (exact near 0)."""
@@ -178,9 +164,7 @@ def bipolar_sigmoid(x):
     name="erf",
     formula=r"\operatorname{erf}(x)",
     reference=_SURVEY_2024,
-    family="bounded",
     properties=_ODD_SIGMOID_LIKE,
-    builtin=True,
 )
 def erf(x):
     """Error function: `f(x) = erf(x) = 2/sqrt(pi) int_0^x exp(-t^2) dt`, range (-1, 1)."""
@@ -192,9 +176,7 @@ def erf(x):
     aliases=("normal_cdf",),
     formula=r"\Phi(x) = \tfrac{1}{2} \operatorname{erfc}\left(-\tfrac{x}{\sqrt 2}\right)",
     reference=_GOMES_2011,
-    family="bounded",
     properties=_SIGMOID_LIKE,
-    builtin=True,
 )
 def probit(x):
     """Probit: `f(x) = Phi(x)`, the standard normal CDF (Gomes, Ludermir & Lima, 2011).
@@ -214,9 +196,7 @@ def probit(x):
         authors="Wuraola, Patel",
         doi="10.1109/IJCNN.2018.8489043",
     ),
-    family="bounded",
     properties=_ODD_SIGMOID_LIKE,
-    builtin=True,
 )
 def sqnl(x):
     """Square nonlinearity: `x - x|x|/4` on [-2, 2], +-1 outside (Wuraola & Patel, 2018)."""
@@ -229,9 +209,7 @@ def sqnl(x):
     aliases=("complementary_log_log",),
     formula=r"1 - e^{-e^{x}}",
     reference=_GOMES_2011,
-    family="bounded",
     properties=_SIGMOID_LIKE,
-    builtin=True,
 )
 def cloglog(x):
     """Complementary log-log: `f(x) = 1 - exp(-exp(x))` (Gomes, Ludermir & Lima, 2011)."""
@@ -243,9 +221,7 @@ def cloglog(x):
     name="loglog",
     formula=r"e^{-e^{-x}}",
     reference=_GOMES_2011,
-    family="bounded",
     properties=_SIGMOID_LIKE,
-    builtin=True,
 )
 def loglog(x):
     """Log-log: `f(x) = exp(-exp(-x))`, the Gumbel CDF (Gomes, Ludermir & Lima, 2011)."""
@@ -261,7 +237,6 @@ def loglog(x):
         authors="Klimek, Perelstein",
         arxiv="1810.11509",
     ),
-    family="bounded",
     params=(
         Param(
             "alpha",
@@ -273,7 +248,6 @@ def loglog(x):
         ),
     ),
     properties=_SIGMOID_LIKE,
-    builtin=True,
 )
 def soft_clipping(x, alpha=0.5):
     """Soft clipping: `(1/alpha) ln((1 + e^(alpha x)) / (1 + e^(alpha (x - 1))))` (Klimek et al.).
@@ -299,9 +273,7 @@ def soft_clipping(x, alpha=0.5):
         authors="Elliott",
         url="https://citeseerx.ist.psu.edu/viewdoc/summary?doi=10.1.1.46.7204",
     ),
-    family="bounded",
     properties=_SIGMOID_LIKE,
-    builtin=True,
 )
 def elliott(x):
     """Elliott sigmoid: `f(x) = x / (2(1 + |x|)) + 1/2`, an exp-free sigmoid (Elliott, 1993).
@@ -325,10 +297,8 @@ def elliott(x):
         authors="Hazimeh, Ponomareva, Mol, Tan, Mazumder",
         arxiv="2002.07772",
     ),
-    family="bounded",
     params=(Param("gamma", 1.0, low=0, low_open=True, doc="width of the cubic transition"),),
     properties=_SIGMOID_LIKE,
-    builtin=True,
 )
 def smooth_step(x, gamma=1.0):
     """Smooth-step: a cubic from 0 at `-gamma/2` to 1 at `gamma/2`, flat outside (Hazimeh et al.).

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from keras import ops
 
-from actlab.activations.registry import register
+from actlab.activations.registry import registrar
 from actlab.activations.spec import Reference
+
+register = registrar("classic", builtin=True)
 
 _LECUN_1998 = Reference(
     "Efficient BackProp", year=1998, authors="LeCun, Bottou, Orr, Müller",
@@ -18,9 +20,7 @@ _LECUN_1998 = Reference(
     aliases=("identity",),
     formula=r"x",
     reference=None,
-    family="classic",
     properties=("monotonic", "smooth", "zero_centred", "piecewise_linear"),
-    builtin=True,
 )
 def linear(x):
     """Identity: `f(x) = x` (seed 003's baseline)."""
@@ -37,9 +37,7 @@ def linear(x):
         authors="Hopfield",
         doi="10.1073/pnas.79.8.2554",
     ),
-    family="classic",
     properties=("bounded", "bounded_below", "bounded_above", "monotonic", "smooth"),
-    builtin=True,
 )
 def sigmoid(x):
     """Logistic sigmoid: `f(x) = 1 / (1 + exp(-x))`."""
@@ -55,12 +53,10 @@ def sigmoid(x):
         authors="Courbariaux, Bengio, David",
         arxiv="1511.00363",
     ),
-    family="classic",
     properties=("bounded", "bounded_below", "bounded_above", "monotonic", "piecewise_linear"),
     note="Seed 003's definition (0 below -2.5, 1 above 2.5, slope 0.2). Keras 3's and "
     "PyTorch's hard_sigmoid use slope 1/6 (relu6(x + 3) / 6); as a Keras string "
     "'hard_sigmoid' keeps Keras' meaning, use activations.get('hard_sigmoid') for this one.",
-    builtin=True,
 )
 def hard_sigmoid(x):
     """Hard sigmoid of seed 003 and Keras 2: `f(x) = clip(0.2 x + 0.5, 0, 1)`.
@@ -75,9 +71,7 @@ def hard_sigmoid(x):
     name="tanh",
     formula=r"\tanh x",
     reference=_LECUN_1998,
-    family="classic",
     properties=("bounded", "bounded_below", "bounded_above", "monotonic", "smooth", "zero_centred"),
-    builtin=True,
 )
 def tanh(x):
     """Hyperbolic tangent: `f(x) = tanh(x)`."""
@@ -93,9 +87,7 @@ def tanh(x):
         authors="Bergstra, Desjardins, Lamblin, Bengio",
         url="https://www.iro.umontreal.ca/~lisa/publications2/index.php/attachments/single/205",
     ),
-    family="classic",
     properties=("bounded", "bounded_below", "bounded_above", "monotonic", "smooth", "zero_centred"),
-    builtin=True,
 )
 def softsign(x):
     """Softsign: `f(x) = x / (1 + |x|)`, a polynomial-tailed tanh."""

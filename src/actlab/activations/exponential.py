@@ -14,8 +14,10 @@ import math
 from keras import ops
 
 from actlab.activations.numerics import hypot, where_safe
-from actlab.activations.registry import register
+from actlab.activations.registry import registrar
 from actlab.activations.spec import Param, Reference
+
+register = registrar("exponential", builtin=True)
 
 # The fixed-point constants alpha_01, lambda_01 of Klambauer et al. (2017), to the 32 digits
 # TensorFlow and PyTorch use.
@@ -45,14 +47,12 @@ def _non_positive(x):
         authors="Clevert, Unterthiner, Hochreiter",
         arxiv="1511.07289",
     ),
-    family="exponential",
     params=(
         Param("alpha", 1.0, low=0, low_open=True, doc="value approached as x -> -inf is -alpha"),
     ),
     properties=("bounded_below", "monotonic", "zero_centred"),
     note="Same definition and default as Keras 3's and PyTorch's elu. Continuously "
     "differentiable only for alpha = 1.",
-    builtin=True,
 )
 def elu(x, alpha=1.0):
     """Exponential linear unit: `x` for `x > 0`, `alpha (exp(x) - 1)` otherwise.
@@ -72,11 +72,9 @@ def elu(x, alpha=1.0):
         authors="Klambauer, Unterthiner, Mayr, Hochreiter",
         arxiv="1706.02515",
     ),
-    family="exponential",
     properties=("bounded_below", "monotonic", "zero_centred"),
     note="Same as Keras 3's and PyTorch's selu; the constants are the paper's, to full double "
     "precision. Meant for LeCun-normal initialisation and AlphaDropout.",
-    builtin=True,
 )
 def selu(x):
     """Scaled ELU: `scale * elu(x, alpha)` with the fixed point constants of the paper.
@@ -97,7 +95,6 @@ def selu(x):
         authors="Barron",
         arxiv="1704.07483",
     ),
-    family="exponential",
     params=(
         Param(
             "alpha",
@@ -109,7 +106,6 @@ def selu(x):
     ),
     properties=("bounded_below", "monotonic", "smooth", "zero_centred"),
     note="Same as Keras 3's and PyTorch's celu. Unlike ELU it is C1 for every alpha.",
-    builtin=True,
 )
 def celu(x, alpha=1.0):
     """Continuously differentiable ELU: `x` for `x > 0`, `alpha (exp(x / alpha) - 1)` below.
@@ -128,12 +124,10 @@ def celu(x, alpha=1.0):
         authors="Carlile, Delamarter, Kinney, Marti, Whitney",
         arxiv="1710.09967",
     ),
-    family="exponential",
     params=(
         Param("alpha", 1.0, low=0, low_open=True, doc="negative saturation is -1/sqrt(alpha)"),
     ),
     properties=("bounded_below", "monotonic", "smooth", "zero_centred"),
-    builtin=True,
 )
 def isrlu(x, alpha=1.0):
     """Inverse square root linear unit: `x` for `x >= 0`, `x / sqrt(1 + alpha x^2)` below.
@@ -149,9 +143,7 @@ def isrlu(x, alpha=1.0):
     name="elish",
     formula=r"\begin{cases} x\,\sigma(x) & x \ge 0 \\ (e^{x} - 1)\,\sigma(x) & x < 0 \end{cases}",
     reference=_ELISH,
-    family="exponential",
     properties=("bounded_below", "smooth", "zero_centred"),
-    builtin=True,
 )
 def elish(x):
     """ELiSH: `x sigmoid(x)` for `x >= 0`, `(exp(x) - 1) sigmoid(x)` below.
@@ -171,11 +163,9 @@ def elish(x):
     formula=r"\begin{cases} x\,h(x) & x \ge 0 \\ (e^{x} - 1)\,h(x) & x < 0 \end{cases},"
     r"\ h(x) = \max\!\left(0, \min\!\left(1, \tfrac{x + 1}{2}\right)\right)",
     reference=_ELISH,
-    family="exponential",
     properties=("bounded_below", "zero_centred"),
     note="The hard sigmoid here is clip((x + 1) / 2, 0, 1), as in the paper; Keras' "
     "hard_sigmoid has slope 1/6 instead.",
-    builtin=True,
 )
 def hard_elish(x):
     """Hard ELiSH: ELiSH with the sigmoid replaced by `clip((x + 1) / 2, 0, 1)`.

@@ -12,8 +12,10 @@ from keras import ops
 from actlab.activations import fused
 from actlab.activations.learnable_base import LearnableActivation, checked_seed
 from actlab.activations.learnable_gated import ACON_REFERENCE, acon, acon_switches
-from actlab.activations.registry import register
+from actlab.activations.registry import registrar
 from actlab.activations.spec import Param, Reference
+
+register = registrar("learnable", builtin=True)
 
 
 @register(
@@ -26,7 +28,6 @@ from actlab.activations.spec import Param, Reference
         authors="Ma, Zhang, Sun",
         arxiv="2007.11824",
     ),
-    family="learnable",
     params=(
         Param("kernel_size", 3, low=1, integer=True, doc="side k of the depthwise window"),
         Param(
@@ -45,7 +46,6 @@ from actlab.activations.spec import Param, Reference
     "as in the authors' code and seed 000; the normalisation defaults are Keras' (PyTorch's "
     "BatchNorm2d uses momentum 0.9 in Keras terms and epsilon 1e-5). Not the flexible ReLU of "
     "Qiu et al. (`flexible_relu`).",
-    builtin=True,
 )
 class FunnelReLU(LearnableActivation):
     """Funnel activation: `f(x) = max(x, T(x))`, T = BN(depthwise k x k conv of x).
@@ -99,7 +99,6 @@ class FunnelReLU(LearnableActivation):
     formula=r"(p_1 - p_2)\,x\,\sigma\big(\beta (p_1 - p_2) x\big) + p_2 x,\quad "
     r"\beta = \sigma\big(W_2 W_1 \operatorname{mean}_{h,w} x\big)",
     reference=ACON_REFERENCE,
-    family="learnable",
     params=(
         Param(
             "reduction",
@@ -115,7 +114,6 @@ class FunnelReLU(LearnableActivation):
     "(dense layers on the spatial mean) with hidden width max(r, C // r), as in the authors' "
     "code; that code also inserts batch normalisation after each, which the paper's formula "
     "does not have and actlab leaves out. p1 and p2 start from a standard normal draw.",
-    builtin=True,
 )
 class MetaAconC(LearnableActivation):
     """Meta-ACON: ACON-C whose switching factor beta is generated from the input, per sample.

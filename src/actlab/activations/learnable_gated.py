@@ -6,8 +6,10 @@ import keras
 from keras import ops
 
 from actlab.activations.learnable_base import LearnableActivation, checked_seed
-from actlab.activations.registry import register
+from actlab.activations.registry import registrar
 from actlab.activations.spec import Param, Reference
+
+register = registrar("learnable", builtin=True)
 
 ACON_REFERENCE = Reference(
     "Activate or Not: Learning Customized Activation", year=2021,
@@ -25,12 +27,10 @@ ACON_REFERENCE = Reference(
         authors="Ramachandran, Zoph, Le",
         arxiv="1710.05941",
     ),
-    family="learnable",
     params=(Param("beta_init", 1.0, doc="initial beta (1 gives SiLU)"),),
     properties=("smooth", "self_gated"),
     note="beta is learned per channel, as in the paper's Swish with trainable beta; Keras' "
     "silu/swish and torch.nn.SiLU fix beta = 1.",
-    builtin=True,
 )
 class SwishBeta(LearnableActivation):
     """Swish with a learnable beta: `f(x) = x * sigmoid(beta x)`, beta per channel from 1.
@@ -69,12 +69,10 @@ def acon(x, p1, p2, beta):
     aliases=("acon",),
     formula=r"(p_1 - p_2)\,x\,\sigma\big(\beta (p_1 - p_2) x\big) + p_2 x",
     reference=ACON_REFERENCE,
-    family="learnable",
     params=(Param("beta_init", 1.0, doc="initial switching factor beta"),),
     properties=("smooth", "self_gated"),
     note="p1, p2 and beta are learned per channel; p1 and p2 start from a standard normal "
     "draw and beta at 1, as in the authors' code (pass seed= for a reproducible draw).",
-    builtin=True,
 )
 class AconC(LearnableActivation):
     """ACON-C: `f(x) = (p1 - p2) x sigmoid(beta (p1 - p2) x) + p2 x`, all three per channel.
@@ -124,7 +122,6 @@ def acon_switches(layer: LearnableActivation, shape, seed):
         authors="Zhou, Zhu, Song, Fan, Zhu, Ma, Yan, Jin, Li, Gai",
         arxiv="1706.06978",
     ),
-    family="learnable",
     params=(
         Param("alpha_init", 0.0, doc="initial slope alpha of the 'off' side"),
         Param("epsilon", 1e-8, low=0, low_open=True, doc="added to Var[s] (the paper's 1e-8)"),
@@ -141,7 +138,6 @@ def acon_switches(layer: LearnableActivation, shape, seed):
     note="E[s] and Var[s] are the mini-batch statistics per channel in training and their "
     "moving averages at inference, as the paper says (the authors' TensorFlow code uses "
     "batch statistics at inference too).",
-    builtin=True,
 )
 class Dice(LearnableActivation):
     """Dice: `f(s) = p(s) s + (1 - p(s)) alpha s`, p the sigmoid of the batch-normalised s.

@@ -6,8 +6,10 @@ import keras
 from keras import ops
 
 from actlab.activations.learnable_base import AtLeast, LearnableActivation, checked_seed
-from actlab.activations.registry import register
+from actlab.activations.registry import registrar
 from actlab.activations.spec import Param, Reference
+
+register = registrar("learnable", builtin=True)
 
 _Constant = keras.initializers.Constant
 
@@ -23,13 +25,11 @@ _Constant = keras.initializers.Constant
         authors="He, Zhang, Ren, Sun",
         arxiv="1502.01852",
     ),
-    family="learnable",
     params=(Param("alpha_init", 0.25, doc="initial slope for x < 0 (the paper's 0.25)"),),
     properties=("piecewise_linear",),
     note="One slope per channel by default, as in the paper (shared_axes='layer' gives its "
     "channel-shared variant). keras.layers.PReLU defaults to one slope per unit, initialised "
     "to 0; torch.nn.PReLU to one slope for the whole layer, initialised to 0.25.",
-    builtin=True,
 )
 class PReLU(LearnableActivation):
     """Parametric ReLU: `f(x) = max(0, x) + alpha * min(0, x)`, alpha learned per channel.
@@ -67,13 +67,11 @@ class PReLU(LearnableActivation):
         authors="Qiu, Xu, Cai",
         arxiv="1706.08098",
     ),
-    family="learnable",
     params=(Param("bias_init", 0.0, doc="initial value of the learnable output shift b"),),
     properties=("bounded_below", "monotonic", "piecewise_linear"),
     note="Not to be confused with the funnel activation `frelu` (Ma et al. 2020). The shift b "
     "moves the output, not the kink: f(x) = b for x <= 0, x + b above (the paper's relu(x + b) "
     "+ c with the inner bias absorbed by the preceding layer).",
-    builtin=True,
 )
 class FlexibleReLU(LearnableActivation):
     """Flexible ReLU: `f(x) = max(0, x) + b`, b learned per channel (starts at 0).
@@ -111,7 +109,6 @@ class FlexibleReLU(LearnableActivation):
         authors="Jin, Xu, Feng, Wei, Xiong, Yan",
         arxiv="1512.07030",
     ),
-    family="learnable",
     params=(
         Param("t_left_init", 0.0, doc="initial left threshold t^l"),
         Param("a_left_init", 0.01, doc="initial slope below t^l"),
@@ -123,7 +120,6 @@ class FlexibleReLU(LearnableActivation):
     "effect), keeps it frozen for the first epochs and then sets t^r from the data; actlab "
     "starts from that leaky ReLU with a^l = 0.01 and t^r = 1 and leaves freezing to the "
     "training loop (layer.trainable = False).",
-    builtin=True,
 )
 class SReLU(LearnableActivation):
     """S-shaped ReLU: three lines with learnable thresholds `t^l, t^r` and slopes `a^l, a^r`.
@@ -178,13 +174,11 @@ class SReLU(LearnableActivation):
         authors="Agostinelli, Hoffman, Sadowski, Baldi",
         arxiv="1412.6830",
     ),
-    family="learnable",
     params=(Param("hinges", 2, low=1, integer=True, doc="number S of hinge terms"),),
     properties=("piecewise_linear",),
     note="a_s starts uniform in [-0.2, 0.2] and b_s normal with standard deviation 0.5, as in "
     "the authors' Caffe code; the paper also puts an L2 penalty of 0.001 on a_s (pass it with "
     "the model's regularisation if wanted). One set per channel by default.",
-    builtin=True,
 )
 class APLU(LearnableActivation):
     """Adaptive piecewise linear unit: `f(x) = max(0, x) + sum_s a_s max(0, -x + b_s)`.
@@ -229,7 +223,6 @@ class APLU(LearnableActivation):
         authors="Trottier, Giguère, Chaib-draa",
         arxiv="1605.09332",
     ),
-    family="learnable",
     params=(
         Param("a_init", 1.0, low=0, low_open=True, doc="initial a > 0 (saturation -a)"),
         Param("b_init", 1.0, low=0, low_open=True, doc="initial b > 0 (decay scale)"),
@@ -245,7 +238,6 @@ class APLU(LearnableActivation):
     note="One (a, b) pair per layer, as in the paper (shared_axes='channel' gives one per "
     "channel). a and b start at 1 (ELU) and are kept >= 0.1 by a constraint, as in the "
     "authors' code; that code also caps a below 2, which the paper does not state.",
-    builtin=True,
 )
 class PELU(LearnableActivation):
     """Parametric ELU: `f(x) = (a/b) x` for `x >= 0`, `a (exp(x/b) - 1)` below, a, b > 0.

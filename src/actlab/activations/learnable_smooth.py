@@ -11,8 +11,10 @@ from keras import ops
 
 from actlab.activations.learnable_base import LearnableActivation, sequence_of_floats
 from actlab.activations.numerics import where_safe
-from actlab.activations.registry import register
+from actlab.activations.registry import registrar
 from actlab.activations.spec import Param, Reference
+
+register = registrar("learnable", builtin=True)
 
 # Safe PAU (5, 4) fitted to leaky ReLU (slope 0.01) on [-3, 3]: the authors' default
 # initialisation ("pade_optimized_leakyrelu" in github.com/ml-research/pau).
@@ -48,7 +50,6 @@ def _horner(coefficients, z):
         authors="Molina, Schramowski, Kersting",
         arxiv="1907.06732",
     ),
-    family="learnable",
     params=(),
     properties=(),
     note="The 'safe' PAU of the paper and of the authors' code (their version A): the "
@@ -57,7 +58,6 @@ def _horner(coefficients, z):
     "by default (pass numerator_init / denominator_init for others); one set per layer. For "
     "|x| > 1 it is evaluated in powers of 1/x, so no x^5 overflows: finite for every finite x, "
     "also in float16.",
-    builtin=True,
 )
 class PAU(LearnableActivation):
     """Padé activation unit (safe): `f(x) = P(x) / (1 + sum_k |b_k| |x|^k)`, P of degree m.
@@ -153,7 +153,6 @@ def _log1p_ratio(w):
         authors="Godfrey, Gashler",
         arxiv="1602.01321",
     ),
-    family="learnable",
     params=(Param("alpha_init", 0.0, doc="initial alpha (0 is the identity)"),),
     properties=("monotonic",),
     note="alpha is learned per channel from 0. Written as x E(alpha x) + alpha and "
@@ -162,7 +161,6 @@ def _log1p_ratio(w):
     "follow the paper the curve continues as a straight line, staying finite and increasing: "
     "for alpha x > 88 (e^{alpha x} overflows) and, for alpha < 0, below the pole "
     "x = 1/alpha - alpha where the logarithm is undefined.",
-    builtin=True,
 )
 class SoftExponential(LearnableActivation):
     """Soft exponential: logarithmic for alpha < 0, identity at 0, exponential for alpha > 0.
@@ -219,7 +217,6 @@ def _sinc(z):
         authors="Ziyin, Hartwig, Ueda",
         arxiv="2006.08195",
     ),
-    family="learnable",
     params=(
         Param(
             "alpha_init",
@@ -232,7 +229,6 @@ def _sinc(z):
     properties=("monotonic", "smooth", "periodic_component"),
     note="alpha is learned per channel. Computed as x + x sin(alpha x) sinc(alpha x), equal to "
     "sin^2(alpha x)/alpha without dividing by alpha, so alpha near 0 is safe (the limit is x).",
-    builtin=True,
 )
 class SnakeLearnable(LearnableActivation):
     """Snake with a learnable frequency: `f(x) = x + sin(alpha x)^2 / alpha`, alpha per channel.

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from keras import ops
 
-from actlab.activations.registry import register
+from actlab.activations.registry import registrar
 from actlab.activations.spec import Reference
+
+register = registrar("normalising", builtin=True)
 
 _BRIDLE_1990 = Reference(
     "Probabilistic Interpretation of Feedforward Classification Network Outputs, with "
@@ -18,10 +20,8 @@ _BRIDLE_1990 = Reference(
     name="softmax",
     formula=r"\frac{e^{x_i}}{\sum_j e^{x_j}}",
     reference=_BRIDLE_1990,
-    family="normalising",
     properties=("bounded", "bounded_below", "bounded_above", "smooth", "per_sample"),
     note="Over the last axis. The same as Keras' 'softmax' string (axis=-1).",
-    builtin=True,
 )
 def softmax(x):
     """Softmax over the last axis: `exp(x_i) / sum_j exp(x_j)` (Bridle 1990).
@@ -35,10 +35,8 @@ def softmax(x):
     name="log_softmax",
     formula=r"x_i - \log \sum_j e^{x_j}",
     reference=_BRIDLE_1990,
-    family="normalising",
     properties=("bounded_above", "smooth", "per_sample"),
     note="Over the last axis. The same as Keras' 'log_softmax' string (axis=-1).",
-    builtin=True,
 )
 def log_softmax(x):
     """Log-softmax over the last axis: `x_i - log sum_j exp(x_j)`, exact where softmax is 0."""

@@ -7,8 +7,10 @@ import math
 from keras import ops
 
 from actlab.activations.numerics import where_safe
-from actlab.activations.registry import register
+from actlab.activations.registry import registrar
 from actlab.activations.spec import Param, Reference
+
+register = registrar("periodic", builtin=True)
 
 # pi = _PI_HI + _PI_LO with _PI_HI the float32 nearest pi: x - _PI_HI is exact near pi, so
 # (x - _PI_HI) - _PI_LO keeps the digits of x - pi that sin(x) / (x - pi) needs there.
@@ -56,11 +58,9 @@ def _plus_pi(x):
         authors="Ziyin, Hartwig, Ueda",
         arxiv="2006.08195",
     ),
-    family="periodic",
     params=(Param("alpha", 1.0, low=0, low_open=True, doc="frequency a of the periodic part"),),
     properties=("monotonic", "smooth", "zero_centred", "periodic_component"),
     note="The frequency is a fixed parameter here; the paper also learns it per channel.",
-    builtin=True,
 )
 def snake(x, alpha=1.0):
     """Snake: `f(x) = x + sin^2(alpha x) / alpha` (Ziyin, Hartwig & Ueda, 2020).
@@ -81,9 +81,7 @@ def snake(x, alpha=1.0):
         authors="Noel, Arunkumar L, Trivedi, Dutta",
         arxiv="2108.12943",
     ),
-    family="periodic",
     properties=("smooth", "zero_centred", "periodic_component"),
-    builtin=True,
 )
 def gcu(x):
     """Growing cosine unit: `f(x) = x cos(x)` (Noel et al., 2021)."""
@@ -100,7 +98,6 @@ def gcu(x):
         authors="Sitzmann, Martel, Bergman, Lindell, Wetzstein",
         arxiv="2006.09661",
     ),
-    family="periodic",
     params=(Param("w0", 1.0, low=0, low_open=True, doc="frequency omega_0 (SIREN uses 30)"),),
     properties=(
         "bounded",
@@ -112,7 +109,6 @@ def gcu(x):
     ),
     note="Default w0=1 is the plain sine; SIREN uses w0=30 together with its own weight "
     "initialisation, which this function does not provide.",
-    builtin=True,
 )
 def sine(x, w0=1.0):
     """Sine: `f(x) = sin(w0 x)`, SIREN's activation (Sitzmann et al., 2020; SIREN uses w0 = 30)."""
@@ -129,10 +125,8 @@ def sine(x, w0=1.0):
         authors="Kunc, Kléma",
         arxiv="2402.09092",
     ),
-    family="periodic",
     properties=_OSCILLATING,
     note="The unnormalised sinc sin(x)/x; NumPy's and PyTorch's sinc are sin(pi x)/(pi x).",
-    builtin=True,
 )
 def sinc(x):
     """Sinc: `f(x) = sin(x) / x`, 1 at 0 (the unnormalised sinc, not NumPy's sin(pi x)/(pi x))."""
@@ -144,11 +138,9 @@ def sinc(x):
     aliases=("ssu",),
     formula=r"\pi \operatorname{sinc}(x - \pi) = \frac{\pi \sin x}{\pi - x}",
     reference=_NOEL_2021,
-    family="periodic",
     properties=(*_OSCILLATING, "zero_centred"),
     note="sinc(z) = sin(z)/z, so f(0) = 0 and f'(0) = 1; implementations that call "
     "torch.sinc (sin(pi z)/(pi z)) compute a different function.",
-    builtin=True,
 )
 def shifted_sinc_unit(x):
     """Shifted sinc unit: `f(x) = pi sinc(x - pi) = pi sin(x) / (pi - x)` (Noel et al., 2021)."""
@@ -165,10 +157,8 @@ def shifted_sinc_unit(x):
     formula=r"\frac{\pi}{2}\left(\operatorname{sinc}(x - \pi) - \operatorname{sinc}(x + \pi)"
     r"\right) = \frac{\pi^2 \sin x}{\pi^2 - x^2}",
     reference=_NOEL_2021,
-    family="periodic",
     properties=(*_OSCILLATING, "zero_centred"),
     note="sinc(z) = sin(z)/z; f is odd with f'(0) = 1 and f(+-pi) = +-pi/2.",
-    builtin=True,
 )
 def decaying_sine_unit(x):
     """Decaying sine unit: `(pi/2)(sinc(x - pi) - sinc(x + pi)) = pi^2 sin x / (pi^2 - x^2)`.

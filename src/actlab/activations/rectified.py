@@ -6,8 +6,10 @@ import keras
 from keras import ops
 
 from actlab.activations.numerics import where_safe
-from actlab.activations.registry import register
+from actlab.activations.registry import registrar
 from actlab.activations.spec import Param, Reference
+
+register = registrar("rectified", builtin=True)
 
 _SEED_004 = Reference(
     "ReLU variants on CIFAR-10: softplus_linear, reflection_linear, zero_fit_linear",
@@ -26,9 +28,7 @@ _SOFTPLUS_AT_ZERO_TWICE = 2.0 * 0.6931471805599453  # 2 softplus(0) = 2 ln 2
         authors="Nair, Hinton",
         url="https://icml.cc/Conferences/2010/papers/432.pdf",
     ),
-    family="rectified",
     properties=("bounded_below", "monotonic", "piecewise_linear"),
-    builtin=True,
 )
 def relu(x):
     """Rectified linear unit: `f(x) = max(0, x)`."""
@@ -39,9 +39,7 @@ def relu(x):
     name="softplus_linear",
     formula=r"\begin{cases} 2\,\mathrm{softplus}(x) & x \le 0 \\ x + 2\ln 2 & x > 0 \end{cases}",
     reference=_SEED_004,
-    family="rectified",
     properties=("bounded_below", "monotonic", "smooth"),
-    builtin=True,
 )
 def softplus_linear(x):
     """Seed 004's softplus + linear: `2 softplus(x)` for `x <= 0`, `x + 2 softplus(0)` above.
@@ -58,9 +56,7 @@ def softplus_linear(x):
     aliases=("abs", "absolute"),
     formula=r"|x|",
     reference=_SEED_004,
-    family="rectified",
     properties=("bounded_below", "piecewise_linear"),
-    builtin=True,
 )
 def reflection_linear(x):
     """Seed 004's reflection linear: `f(x) = -x` for `x <= 0`, `x` above, i.e. `|x|`."""
@@ -71,11 +67,9 @@ def reflection_linear(x):
     name="zero_fit_linear",
     formula=r"x - \min_{\text{spatial axes (or units)}} x",
     reference=_SEED_004,
-    family="rectified",
     properties=("bounded_below", "piecewise_linear", "per_sample"),
     note="Per sample: a feature map (N, H, W, C) subtracts its minimum over H and W, channel "
     "by channel; a dense output (N, units) subtracts its minimum over the units.",
-    builtin=True,
 )
 def zero_fit_linear(x):
     """Seed 004's zero-fit linear: `x` minus its minimum, per sample.
@@ -110,7 +104,6 @@ _KRIZHEVSKY_2010 = Reference(
         authors="Maas, Hannun, Ng",
         url="https://ai.stanford.edu/~amaas/papers/relu_hybrid_icml2013_final.pdf",
     ),
-    family="rectified",
     params=(
         Param(
             "negative_slope",
@@ -125,7 +118,6 @@ _KRIZHEVSKY_2010 = Reference(
     note="Slope 0.01 below zero, as in the paper and PyTorch. Keras 3's leaky_relu defaults to "
     "negative_slope=0.2: as a Keras string 'leaky_relu' keeps Keras' 0.2, use "
     "activations.get('leaky_relu') for this one.",
-    builtin=True,
 )
 def leaky_relu(x, negative_slope=0.01):
     """Leaky ReLU: `f(x) = x` for `x >= 0`, `negative_slope * x` below (Maas et al., 2013).
@@ -139,10 +131,8 @@ def leaky_relu(x, negative_slope=0.01):
     name="relu6",
     formula=r"\min(\max(0, x), 6)",
     reference=_KRIZHEVSKY_2010,
-    family="rectified",
     properties=("bounded", "bounded_below", "bounded_above", "monotonic", "piecewise_linear"),
     note="Identical to Keras 3's and PyTorch's relu6.",
-    builtin=True,
 )
 def relu6(x):
     """ReLU6: `f(x) = min(max(0, x), 6)`, the ReLU capped at 6 (Krizhevsky, 2010)."""
@@ -160,11 +150,9 @@ def relu6(x):
         authors="Liew, Khalil-Hani, Bakhteri",
         doi="10.1016/j.neucom.2016.08.037",
     ),
-    family="rectified",
     params=(Param("cap", 1.0, low=0, low_open=True, doc="the output's upper bound A"),),
     properties=("bounded", "bounded_below", "bounded_above", "monotonic", "piecewise_linear"),
     note="relu6 is bounded_relu with cap=6.",
-    builtin=True,
 )
 def bounded_relu(x, cap=1.0):
     """Bounded ReLU: `f(x) = min(max(0, x), cap)` (Liew, Khalil-Hani & Bakhteri, 2016)."""
@@ -182,7 +170,6 @@ def bounded_relu(x, cap=1.0):
         authors="Xu, Wang, Chen, Li",
         arxiv="1505.00853",
     ),
-    family="rectified",
     params=(
         Param("lower", 0.125, low=0, high=1, doc="smallest random slope l"),
         Param("upper", 1 / 3, low=0, high=1, doc="largest random slope u (>= lower)"),
@@ -193,7 +180,6 @@ def bounded_relu(x, cap=1.0):
     "(slope 1/a) and divides by 5.5 in inference (slope 0.182, not 0.229). The layer form "
     "passes `training`; under a traced JAX training step pass a `keras.random.SeedGenerator` "
     "as `seed`.",
-    builtin=True,
 )
 def rrelu(x, lower=0.125, upper=1 / 3, training=False, seed=None):
     """Randomized leaky ReLU: `x` for `x >= 0`, `a * x` below, `a ~ U(lower, upper)` (Xu et al.).
@@ -221,7 +207,6 @@ def rrelu(x, lower=0.125, upper=1 / 3, training=False, seed=None):
         authors="Collobert",
         url="https://ronan.collobert.com/pub/matos/2004_phdthesis_lip6.pdf",
     ),
-    family="rectified",
     params=(
         Param("min_val", -1.0, doc="lower saturation value m (< max_val)"),
         Param("max_val", 1.0, doc="upper saturation value M"),
@@ -235,7 +220,6 @@ def rrelu(x, lower=0.125, upper=1 / 3, training=False, seed=None):
         "piecewise_linear",
     ),
     note="Defaults equal Keras 3's hard_tanh (which has no parameters) and PyTorch's Hardtanh.",
-    builtin=True,
 )
 def hard_tanh(x, min_val=-1.0, max_val=1.0):
     """Hard tanh: `f(x) = clip(x, min_val, max_val)`, a piecewise-linear tanh (Collobert, 2004)."""
@@ -254,11 +238,9 @@ def hard_tanh(x, min_val=-1.0, max_val=1.0):
         authors="Konda, Memisevic, Krueger",
         arxiv="1402.3337",
     ),
-    family="rectified",
     params=(Param("theta", 1.0, low=0, doc="threshold; the output jumps from 0 to theta"),),
     properties=("bounded_below", "monotonic", "piecewise_linear"),
     note="Konda et al.'s truncated rectified (TRec) unit; Keras 2's ThresholdedReLU layer.",
-    builtin=True,
 )
 def thresholded_relu(x, theta=1.0):
     """Thresholded ReLU (TRec): `f(x) = x` for `x > theta`, else 0 (Konda et al., 2014)."""
@@ -275,10 +257,8 @@ def thresholded_relu(x, theta=1.0):
         authors="So, Mańke, Liu, Dai, Shazeer, Le",
         arxiv="2109.08668",
     ),
-    family="rectified",
     properties=("bounded_below", "monotonic", "smooth"),
     note="The gradient is held at 6e4 for x > 3e4 so that it stays finite in float16.",
-    builtin=True,
 )
 def relu_squared(x):
     """Squared ReLU: `f(x) = max(0, x)**2`, found by Primer's architecture search (So et al.).
@@ -306,7 +286,6 @@ def _relu_squared(x):
         authors="Yu, Si, Zhou, Luo, Zhou, Feng, Yan, Wang",
         arxiv="2210.13452",
     ),
-    family="rectified",
     params=(
         Param("scale", 0.8944, doc="s; 0.8944 = 1/sqrt(1.25) normalises the output's variance"),
         Param("bias", -0.4472, doc="b; -0.4472 = -0.5 s centres the output"),
@@ -314,7 +293,6 @@ def _relu_squared(x):
     properties=("bounded_below", "monotonic", "smooth"),
     note="The paper's defaults as fixed parameters; MetaFormer can also learn s and b. The "
     "gradient is held at 6e4 s for x > 3e4 so that it stays finite in float16.",
-    builtin=True,
 )
 def star_relu(x, scale=0.8944, bias=-0.4472):
     """StarReLU: `f(x) = scale * max(0, x)**2 + bias` (Yu et al., MetaFormer Baselines, 2022).
@@ -335,11 +313,9 @@ def star_relu(x, scale=0.8944, bias=-0.4472):
         authors="Eidnes, Nøkland",
         arxiv="1709.04054",
     ),
-    family="rectified",
     properties=("piecewise_linear",),
     note="Depends on the position i along the last axis (units or channels): even units are "
     "rectified from below, odd ones from above (-relu(-x)). Not an elementwise function of x.",
-    builtin=True,
 )
 def bipolar_relu(x):
     """Bipolar ReLU: `relu(x_i)` on even units, `-relu(-x_i)` on odd ones (Eidnes & Nøkland).

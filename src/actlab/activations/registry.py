@@ -197,6 +197,14 @@ def register(
     return decorate(obj) if obj is not None else decorate
 
 
+def registrar(family: str, *, builtin: bool = False) -> Callable:
+    """`register` with `family` and `builtin` fixed, so a module of entries states them once.
+
+    A catalog family module begins with ``register = registrar("bounded", builtin=True)``.
+    """
+    return functools.partial(register, family=family, builtin=builtin)
+
+
 def _store(entry: ActivationSpec) -> None:
     old = _SPECS.get(entry.name)
     if old is not None:

@@ -14,8 +14,10 @@ from keras import ops
 
 from actlab.activations import numerics
 from actlab.activations.numerics import EXP_CAP, hypot, where_safe
-from actlab.activations.registry import register
+from actlab.activations.registry import registrar
 from actlab.activations.spec import Param, Reference
+
+register = registrar("self_gated", builtin=True)
 
 _SELF_GATED = ("bounded_below", "smooth", "self_gated", "zero_centred")
 
@@ -47,10 +49,8 @@ def _gelu(x):
     aliases=("swish",),
     formula=r"x\,\sigma(x)",
     reference=_ELFWING_2017,
-    family="self_gated",
     properties=_SELF_GATED,
     note="Same as Keras 3's silu/swish and PyTorch's SiLU.",
-    builtin=True,
 )
 def silu(x):
     """Sigmoid-weighted linear unit: `f(x) = x sigmoid(x)`.
@@ -66,11 +66,9 @@ def silu(x):
     name="gelu",
     formula=r"x\,\Phi(x) = \frac{x}{2}\left(1 + \operatorname{erf}\frac{x}{\sqrt 2}\right)",
     reference=_HENDRYCKS_2016,
-    family="self_gated",
     properties=_SELF_GATED,
     note="The exact GELU, as Keras 3's activation 'gelu' (approximate=False) and PyTorch's "
     "GELU(); keras.ops.gelu defaults to the tanh approximation, which is gelu_tanh here.",
-    builtin=True,
 )
 def gelu(x):
     """Gaussian error linear unit: `f(x) = x Phi(x)`, Phi the standard normal CDF.
@@ -86,11 +84,9 @@ def gelu(x):
     aliases=("gelu_approximate",),
     formula=r"\frac{x}{2}\left(1 + \tanh\!\left[\sqrt{2/\pi}\,(x + 0.044715\,x^3)\right]\right)",
     reference=_HENDRYCKS_2016,
-    family="self_gated",
     properties=_SELF_GATED,
     note="keras.ops.gelu's default and PyTorch's GELU(approximate='tanh'); as a Keras "
     "string use activation='gelu' with approximate=True, or this name.",
-    builtin=True,
 )
 def gelu_tanh(x):
     """GELU, tanh approximation: `x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2`.
@@ -107,10 +103,8 @@ def gelu_tanh(x):
     name="quick_gelu",
     formula=r"x\,\sigma(1.702\,x)",
     reference=_HENDRYCKS_2016,
-    family="self_gated",
     properties=_SELF_GATED,
     note="The sigmoid approximation of GELU given in the GELU paper; OpenAI's CLIP uses it.",
-    builtin=True,
 )
 def quick_gelu(x):
     """GELU, sigmoid approximation: `f(x) = x sigmoid(1.702 x)` (Hendrycks & Gimpel, 2016)."""
@@ -126,10 +120,8 @@ def quick_gelu(x):
         authors="Misra",
         arxiv="1908.08681",
     ),
-    family="self_gated",
     properties=_SELF_GATED,
     note="Same as Keras 3's and PyTorch's mish.",
-    builtin=True,
 )
 def mish(x):
     """Mish: `f(x) = x tanh(softplus(x))` (Misra, 2019).
@@ -154,10 +146,8 @@ def mish(x):
         authors="Liu, Di",
         arxiv="2003.09855",
     ),
-    family="self_gated",
     properties=_SELF_GATED,
     note="Proposed again as TeLU by Fernandez & Mali (2024, arXiv 2412.20269); same function.",
-    builtin=True,
 )
 def tanhexp(x):
     """TanhExp: `f(x) = x tanh(exp(x))` (Liu & Di, 2020), also published as TeLU.
@@ -178,14 +168,12 @@ def tanhexp(x):
         authors="Wang et al.",
         doi="10.3390/electronics11040540",
     ),
-    family="self_gated",
     params=(
         Param("alpha", 1.0, low=0, low_open=True, doc="output scale"),
         Param("beta", 1.0, low=0, low_open=True, doc="input scale inside the gate"),
     ),
     properties=_SELF_GATED,
     note="alpha = beta = 1 is Smish proper; the paper's parameterised form found it best.",
-    builtin=True,
 )
 def smish(x, alpha=1.0, beta=1.0):
     """Smish: `f(x) = alpha x tanh(log(1 + sigmoid(beta x)))` (Wang et al., 2022)."""
@@ -201,7 +189,6 @@ def smish(x, alpha=1.0, beta=1.0):
         authors="Zhu, Zeng, Liu, Zhang",
         doi="10.1016/j.neucom.2021.06.067",
     ),
-    family="self_gated",
     params=(
         Param("alpha", 1.0, low=0, low_open=True, doc="output scale"),
         Param(
@@ -213,7 +200,6 @@ def smish(x, alpha=1.0, beta=1.0):
         ),
     ),
     properties=_SELF_GATED,
-    builtin=True,
 )
 def logish(x, alpha=1.0, beta=1.0):
     """Logish: `f(x) = alpha x log(1 + sigmoid(beta x))` (Zhu et al., Neurocomputing 2021)."""
@@ -230,9 +216,7 @@ def logish(x, alpha=1.0, beta=1.0):
         authors="Nag, Bhattacharyya",
         arxiv="2108.09598",
     ),
-    family="self_gated",
     properties=_SELF_GATED,
-    builtin=True,
 )
 def serf(x):
     """Serf: `f(x) = x erf(softplus(x))` (Nag & Bhattacharyya, 2021)."""
@@ -246,10 +230,8 @@ def serf(x):
     reference=Reference(
         "Searching for MobileNetV3", year=2019, authors="Howard et al.", arxiv="1905.02244"
     ),
-    family="self_gated",
     properties=("bounded_below", "self_gated", "zero_centred"),
     note="Same as Keras 3's hard_silu/hard_swish and PyTorch's Hardswish.",
-    builtin=True,
 )
 def hard_silu(x):
     """Hard SiLU (h-swish): `f(x) = x relu6(x + 3) / 6`, from MobileNetV3 (Howard et al., 2019).
@@ -269,7 +251,6 @@ def hard_silu(x):
         authors="Kumar",
         arxiv="2209.06119",
     ),
-    family="self_gated",
     params=(
         Param("alpha", 1.0, low=0, doc="offset of the tanh gate"),
         Param("beta", 1.0, low=0, low_open=True, doc="input scale inside tanh"),
@@ -277,7 +258,6 @@ def hard_silu(x):
     ),
     properties=_SELF_GATED,
     note="With alpha = 1, beta = 1/2, gamma = 1/2 it is exactly SiLU.",
-    builtin=True,
 )
 def aptx(x, alpha=1.0, beta=1.0, gamma=0.5):
     """APTx: `f(x) = (alpha + tanh(beta x)) gamma x` (Kumar, 2022).
@@ -298,9 +278,7 @@ def aptx(x, alpha=1.0, beta=1.0, gamma=0.5):
         authors="Roy, Manna, Dubey, Chaudhuri",
         arxiv="1901.05894",
     ),
-    family="self_gated",
     properties=("bounded_below", "smooth", "self_gated"),
-    builtin=True,
 )
 def lisht(x):
     """LiSHT: `f(x) = x tanh(x)`, even and non-negative (Roy et al., 2019)."""
@@ -317,7 +295,6 @@ def lisht(x):
         authors="Alcaide",
         arxiv="1801.07145",
     ),
-    family="self_gated",
     params=(
         Param(
             "beta",
@@ -328,7 +305,6 @@ def lisht(x):
         ),
     ),
     properties=_SELF_GATED,
-    builtin=True,
 )
 def eswish(x, beta=1.375):
     """E-swish: `f(x) = beta x sigmoid(x)` (Alcaide, 2018); beta = 1 is SiLU."""
@@ -339,12 +315,10 @@ def eswish(x, beta=1.375):
     name="silu_beta",
     formula=r"x\,\sigma(\beta x)",
     reference=_RAMACHANDRAN_2017,
-    family="self_gated",
     params=(Param("beta", 1.0, low=0, doc="gate sharpness: 0 gives x/2, -> inf gives ReLU"),),
     properties=_SELF_GATED,
     note="Swish with a fixed beta. The trainable-beta Swish of the paper is a layer "
     "(swish_beta); beta = 1 is silu.",
-    builtin=True,
 )
 def silu_beta(x, beta=1.0):
     """Swish with a fixed beta: `f(x) = x sigmoid(beta x)` (Ramachandran et al., 2017)."""
@@ -355,10 +329,8 @@ def silu_beta(x, beta=1.0):
     name="dsilu",
     formula=r"\sigma(x)\,\left(1 + x\,(1 - \sigma(x))\right)",
     reference=_ELFWING_2017,
-    family="self_gated",
     properties=("bounded", "bounded_below", "bounded_above", "smooth"),
     note="The derivative of SiLU, proposed as an activation of its own; not self-gated.",
-    builtin=True,
 )
 def dsilu(x):
     """dSiLU: `f(x) = sigmoid(x) (1 + x (1 - sigmoid(x)))`, the derivative of SiLU.
@@ -377,9 +349,7 @@ def dsilu(x):
         authors="Das, Safari, Adriaensen, Hutter",
         arxiv="2502.03654",
     ),
-    family="self_gated",
     properties=_SELF_GATED,
-    builtin=True,
 )
 def golu(x):
     """Gompertz linear unit: `f(x) = x exp(-exp(-x))`, gated by the Gompertz (Gumbel) CDF.
@@ -400,7 +370,6 @@ def golu(x):
         authors="Biswas, Kumar, Banerjee, Pandey",
         arxiv="2111.04682",
     ),
-    family="self_gated",
     params=(
         Param(
             "alpha",
@@ -415,7 +384,6 @@ def golu(x):
     properties=("monotonic", "smooth", "self_gated", "zero_centred"),
     note="In the paper mu is trainable (common PyTorch ports start it at 1e6, nearly a leaky "
     "ReLU); here it is a fixed parameter. alpha = 0, mu = 1/sqrt(2) is GELU.",
-    builtin=True,
 )
 def smu(x, alpha=0.25, mu=1.0):
     """Smooth maximum unit: `((1 + alpha) x + (1 - alpha) x erf(mu (1 - alpha) x)) / 2`.
@@ -436,9 +404,7 @@ def smu(x, alpha=0.25, mu=1.0):
         authors="Kaytan, Aydilek, Yeroğlu",
         doi="10.1007/s00521-023-09035-5",
     ),
-    family="self_gated",
     properties=_SELF_GATED,
-    builtin=True,
 )
 def gish(x):
     """Gish: `f(x) = x log(2 - exp(-exp(x)))` (Kaytan, Aydilek & Yeroğlu, 2023).
@@ -458,10 +424,8 @@ def gish(x):
         authors="Naveen",
         doi="10.36227/techrxiv.17283824",
     ),
-    family="self_gated",
     properties=("bounded_below", "smooth", "self_gated"),
     note="Uses the exact GELU. Non-negative: for x < 0 both x and tanh(GELU(x)) are negative.",
-    builtin=True,
 )
 def phish(x):
     """Phish: `f(x) = x tanh(gelu(x))` with the exact GELU (Naveen, 2022)."""
@@ -478,9 +442,7 @@ def phish(x):
         authors="Zhu et al.",
         doi="10.1016/j.neucom.2020.11.068",
     ),
-    family="self_gated",
     properties=_SELF_GATED,
-    builtin=True,
 )
 def pflu(x):
     """Power function linear unit: `f(x) = x (1 + x / sqrt(1 + x^2)) / 2` (Zhu et al., 2021).
@@ -505,10 +467,8 @@ def pflu(x):
         authors="Chieng, Wahid, Ong, Perla",
         arxiv="1812.06247",
     ),
-    family="self_gated",
     params=(Param("t", -0.2, high=0, doc="flat value for x < 0 (the paper's best: -0.20)"),),
     properties=("bounded_below", "monotonic"),
-    builtin=True,
 )
 def flatten_t_swish(x, t=-0.2):
     """Flatten-T Swish: `x sigmoid(x) + T` for `x >= 0`, `T` below (Chieng et al., 2018).

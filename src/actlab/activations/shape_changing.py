@@ -10,9 +10,11 @@ import functools
 
 from keras import ops
 
-from actlab.activations.registry import register
+from actlab.activations.registry import registrar
 from actlab.activations.self_gated import gelu, silu
 from actlab.activations.spec import Param, Reference
+
+register = registrar("shape_changing", builtin=True)
 
 _SHAZEER_2020 = Reference(
     "GLU Variants Improve Transformer", year=2020, authors="Shazeer", arxiv="2002.05202",
@@ -59,11 +61,9 @@ def _halves(x, name: str):
         authors="Dauphin, Fan, Auli, Grangier",
         arxiv="1612.08083",
     ),
-    family="shape_changing",
     properties=("smooth", *_GATED),
     changes_shape=True,
     note="Identical to Keras 3's glu (axis=-1) and PyTorch's glu. " + _SPLIT_NOTE + _IN_MODELS,
-    builtin=True,
 )
 def glu(x):
     """Gated linear unit: `a * sigmoid(b)`, `[a, b]` the last axis's halves (Dauphin et al.)."""
@@ -75,11 +75,9 @@ def glu(x):
     name="reglu",
     formula=r"a \otimes \max(0, b),\quad [a, b] = x",
     reference=_SHAZEER_2020,
-    family="shape_changing",
     properties=_GATED,
     changes_shape=True,
     note=_SPLIT_NOTE + _IN_MODELS,
-    builtin=True,
 )
 def reglu(x):
     """ReGLU: `a * relu(b)` for the halves `[a, b]` of the last axis (Shazeer, 2020)."""
@@ -91,11 +89,9 @@ def reglu(x):
     name="geglu",
     formula=r"a \otimes b\,\Phi(b),\quad [a, b] = x",
     reference=_SHAZEER_2020,
-    family="shape_changing",
     properties=("smooth", *_GATED),
     changes_shape=True,
     note="Uses the exact GELU b Phi(b), not the tanh approximation. " + _SPLIT_NOTE + _IN_MODELS,
-    builtin=True,
 )
 def geglu(x):
     """GEGLU: `a * gelu(b)` with the exact GELU `b Phi(b)`, halves `[a, b]` (Shazeer, 2020)."""
@@ -107,13 +103,11 @@ def geglu(x):
     name="swiglu",
     formula=r"a \otimes b\,\sigma(b),\quad [a, b] = x",
     reference=_SHAZEER_2020,
-    family="shape_changing",
     properties=("smooth", *_GATED),
     changes_shape=True,
     note="Swish with beta = 1 (SiLU), as in the paper's experiments and in LLaMA. "
     + _SPLIT_NOTE
     + _IN_MODELS,
-    builtin=True,
 )
 def swiglu(x):
     """SwiGLU: `a * silu(b)` for the halves `[a, b]` of the last axis (Shazeer, 2020)."""
@@ -126,11 +120,9 @@ def swiglu(x):
     aliases=("bilinear_glu",),
     formula=r"a \otimes b,\quad [a, b] = x",
     reference=_SHAZEER_2020,
-    family="shape_changing",
     properties=("smooth", *_GATED),
     changes_shape=True,
     note=_SPLIT_NOTE + _IN_MODELS,
-    builtin=True,
 )
 def bilinear(x):
     """Bilinear GLU: `a * b` for the halves `[a, b]` of the last axis, no nonlinearity (Shazeer)."""
@@ -149,12 +141,10 @@ def bilinear(x):
         authors="Godin, Degrave, Dambre, De Neve",
         arxiv="1707.08214",
     ),
-    family="shape_changing",
     properties=("piecewise_linear", *_GATED),
     changes_shape=True,
     note="The two inputs a and b are the halves of the last axis, which must be even; the output "
     "has half its size." + _IN_MODELS,
-    builtin=True,
 )
 def dual_relu(x):
     """Dual ReLU: `relu(a) - relu(b)` for the halves `[a, b]` of the last axis (Godin et al.)."""
@@ -173,11 +163,9 @@ def dual_relu(x):
         authors="Shang, Sohn, Almeida, Lee",
         arxiv="1603.05201",
     ),
-    family="shape_changing",
     properties=("piecewise_linear",),
     changes_shape=True,
     note="Concatenates along the last axis, which doubles in size (like tf.nn.crelu)." + _IN_MODELS,
-    builtin=True,
 )
 def crelu(x):
     """Concatenated ReLU: `[relu(x), relu(-x)]` on the last axis, twice as wide (Shang et al.)."""
@@ -194,7 +182,6 @@ def crelu(x):
         authors="Goodfellow, Warde-Farley, Mirza, Courville, Bengio",
         arxiv="1302.4389",
     ),
-    family="shape_changing",
     params=(
         Param(
             "pieces",
@@ -209,7 +196,6 @@ def crelu(x):
     note="Groups k consecutive units of the last axis, whose size must be divisible by k; the "
     "output has 1/k of it. The paper's learned affine pieces are the preceding layer's units."
     + _IN_MODELS,
-    builtin=True,
 )
 def maxout(x, pieces=2):
     """Maxout: the maximum over each group of `pieces` consecutive units (Goodfellow et al.)."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 from keras import ops
 
 from actlab.activations.numerics import where_safe
-from actlab.activations.registry import register
+from actlab.activations.registry import registrar
 from actlab.activations.spec import Param, Reference
+
+register = registrar("shrinkage", builtin=True)
 
 _LAMBDA = Param("lambd", 0.5, low=0, doc="threshold lambda below which |x| is set to 0")
 
@@ -29,10 +31,8 @@ _SERIES_BELOW = 0.5
         authors="Collobert, Kavukcuoglu, Farabet",
         url="https://ronan.collobert.com/pub/matos/2011_torch7_nipsw.pdf",
     ),
-    family="shrinkage",
     properties=("monotonic", "smooth", "zero_centred"),
     note="Identical to Keras 3's tanh_shrink and PyTorch's Tanhshrink (from Torch7's nn).",
-    builtin=True,
 )
 def tanh_shrink(x):
     """Tanh shrink: `f(x) = x - tanh(x)`, Torch7's `Tanhshrink`.
@@ -60,12 +60,10 @@ _DONOHO_1995 = Reference(
     formula=r"\begin{cases} x - \lambda & x > \lambda \\ x + \lambda & x < -\lambda \\ 0 & "
     r"\text{otherwise} \end{cases}",
     reference=_DONOHO_1995,
-    family="shrinkage",
     params=(_LAMBDA,),
     properties=("monotonic", "zero_centred", "piecewise_linear"),
     note="Same function and default as Keras 3's soft_shrink (whose parameter is named "
     "`threshold`) and PyTorch's Softshrink (`lambd`).",
-    builtin=True,
 )
 def soft_shrink(x, lambd=0.5):
     """Soft shrinkage: `sign(x) max(|x| - lambd, 0)`, Donoho's soft thresholding (1995)."""
@@ -84,12 +82,10 @@ def soft_shrink(x, lambd=0.5):
         authors="Donoho, Johnstone",
         doi="10.1093/biomet/81.3.425",
     ),
-    family="shrinkage",
     params=(_LAMBDA,),
     properties=("monotonic", "zero_centred", "piecewise_linear"),
     note="Same function and default as Keras 3's hard_shrink (whose parameter is named "
     "`threshold`) and PyTorch's Hardshrink (`lambd`). Discontinuous at +-lambd.",
-    builtin=True,
 )
 def hard_shrink(x, lambd=0.5):
     """Hard shrinkage: `x` where `|x| > lambd`, else 0 (hard thresholding, Donoho & Johnstone)."""

@@ -12,8 +12,10 @@ import math
 from keras import ops
 
 from actlab.activations.numerics import hypot, where_safe
-from actlab.activations.registry import register
+from actlab.activations.registry import registrar
 from actlab.activations.spec import Param, Reference
+
+register = registrar("smooth", builtin=True)
 
 _LN2 = math.log(2.0)
 
@@ -30,11 +32,9 @@ _DUGAS_2001 = Reference(
     aliases=("softrelu",),
     formula=r"\ln(1 + e^{x})",
     reference=_DUGAS_2001,
-    family="smooth",
     properties=("bounded_below", "monotonic", "smooth"),
     note="Same as Keras 3's and PyTorch's softplus (PyTorch switches to the identity above "
     "x = 20; this one is exact everywhere).",
-    builtin=True,
 )
 def softplus(x):
     """Softplus: `f(x) = log(1 + exp(x))`, the smooth ReLU of Dugas et al. (2001).
@@ -49,12 +49,10 @@ def softplus(x):
     name="softplus_beta",
     formula=r"\frac{1}{\beta} \ln(1 + e^{\beta x})",
     reference=_DUGAS_2001,
-    family="smooth",
     params=(Param("beta", 1.0, low=0, low_open=True, doc="sharpness; -> ReLU as beta -> inf"),),
     properties=("bounded_below", "monotonic", "smooth"),
     note="PyTorch's Softplus(beta) without its threshold: PyTorch returns x once beta x > 20, "
     "this one is the exact formula for every input. Keras' softplus has no beta.",
-    builtin=True,
 )
 def softplus_beta(x, beta=1.0):
     """Softplus with sharpness: `f(x) = log(1 + exp(beta x)) / beta` (PyTorch's Softplus).
@@ -69,11 +67,9 @@ def softplus_beta(x, beta=1.0):
     aliases=("logsigmoid",),
     formula=r"\ln \sigma(x) = -\ln(1 + e^{-x})",
     reference=_DUGAS_2001,
-    family="smooth",
     properties=("bounded_above", "monotonic", "smooth"),
     note="Same as Keras 3's log_sigmoid and PyTorch's LogSigmoid. It is -softplus(-x); the "
     "reference is the softplus paper, no paper introduced it as an activation.",
-    builtin=True,
 )
 def log_sigmoid(x):
     """Log-sigmoid: `f(x) = log(sigmoid(x)) = -softplus(-x)`, exact in both tails."""
@@ -91,9 +87,7 @@ def log_sigmoid(x):
         authors="Schütt, Kindermans, Sauceda, Chmiela, Tkatchenko, Müller",
         arxiv="1706.08566",
     ),
-    family="smooth",
     properties=("bounded_below", "monotonic", "smooth", "zero_centred"),
-    builtin=True,
 )
 def shifted_softplus(x):
     """Shifted softplus of SchNet: `f(x) = log(1 + exp(x)) - log(2)`, so that f(0) = 0.
@@ -117,13 +111,11 @@ def shifted_softplus(x):
         authors="Barron",
         arxiv="2112.11687",
     ),
-    family="smooth",
     params=(Param("b", 4.0, low=0, low_open=True, doc="curvature at 0; b -> 0 gives ReLU"),),
     properties=("bounded_below", "monotonic", "smooth"),
     note="Same definition and default (b = 4) as Keras 3's squareplus, whose direct formula "
     "loses all digits for large negative x; this one uses b / (2 (sqrt(x^2 + b) - x)) there. "
     "Keras' docstring credits Ramachandran et al.; the paper is Barron's.",
-    builtin=True,
 )
 def squareplus(x, b=4.0):
     """Squareplus: `f(x) = (x + sqrt(x^2 + b)) / 2`, an algebraic softplus (Barron, 2021).
@@ -146,10 +138,8 @@ def squareplus(x, b=4.0):
         authors="Blondel, Martins, Niculae",
         arxiv="1901.02324",
     ),
-    family="smooth",
     properties=("bounded_below", "monotonic", "smooth"),
     note="Keras 3's sparse_plus (the integral of sparse_sigmoid); equal to smelu with beta=1.",
-    builtin=True,
 )
 def sparse_plus(x):
     """SparsePlus: 0 below -1, `(x + 1)^2 / 4` on (-1, 1), `x` above 1 (Keras 3's definition).
@@ -171,13 +161,11 @@ def sparse_plus(x):
         authors="Shamir, Lin, Coviello",
         arxiv="2010.09931",
     ),
-    family="smooth",
     params=(
         Param("beta", 1.0, low=0, low_open=True, doc="half-width of the quadratic transition"),
     ),
     properties=("bounded_below", "monotonic", "smooth"),
     note="With beta = 1 it equals Keras' sparse_plus.",
-    builtin=True,
 )
 def smelu(x, beta=1.0):
     """Smooth ReLU (SmeLU): ReLU with its kink replaced by a parabola of half-width beta.
@@ -198,7 +186,6 @@ def smelu(x, beta=1.0):
         authors="Biswas, Kumar, Banerjee, Pandey",
         arxiv="2111.04682",
     ),
-    family="smooth",
     params=(
         Param(
             "alpha",
@@ -213,7 +200,6 @@ def smelu(x, beta=1.0):
     properties=("monotonic", "smooth"),
     note="In the paper mu is trainable (common PyTorch ports start it at 4.35e-9, nearly a "
     "leaky ReLU); here it is a fixed parameter. f(0) = mu / 2.",
-    builtin=True,
 )
 def smu_1(x, alpha=0.25, mu=1.0):
     """SMU-1: `((1 + alpha) x + sqrt((1 - alpha)^2 x^2 + mu^2)) / 2`, a smooth leaky ReLU.
