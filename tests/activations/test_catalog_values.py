@@ -204,3 +204,44 @@ def test_formula_reference_and_docstring_present_for_builtins():
             continue  # blog posts given to the project, without a public address
         assert entry.reference.title and entry.reference.year, name
         assert entry.reference.link, f"{name}: reference without arXiv id, DOI or URL"
+
+
+# The catalog's gradient at a kink, by hand: the flat side's 0 at a clip bound (as tf.nn.relu6
+# and torch's relu6/hardtanh give), sign(0) = 0 for |x|; where a gate saturates at 1, the
+# identity's 1 (hard_silu at 3, hard_elish at 1). Keras' ops.clip and ops.abs disagree here
+# across backends, so these hold on every backend pass, for the fast and the portable form.
+KINK_GRADIENTS = {
+    "relu6": {0.0: 0.0, 6.0: 0.0},
+    "bounded_relu": {0.0: 0.0, 1.0: 0.0},
+    "hard_tanh": {-1.0: 0.0, 1.0: 0.0},
+    "hard_sigmoid": {-2.5: 0.0, 2.5: 0.0},
+    "hard_sigmoid_v3": {-3.0: 0.0, 3.0: 0.0},
+    "hard_silu": {-3.0: 0.0, 3.0: 1.0},
+    "sparse_sigmoid": {-1.0: 0.0, 1.0: 0.0},
+    "hard_elish": {-1.0: 0.0, 1.0: 1.0},
+    "reflection_linear": {0.0: 0.0},
+}
+
+
+@pytest.mark.parametrize("form", ["fast", "portable"])
+@pytest.mark.parametrize("name", sorted(KINK_GRADIENTS))
+def test_gradient_at_a_kink_is_the_same_on_every_backend(name, form):
+    kinks = KINK_GRADIENTS[name]
+    fn = activations.get(name) if form == "fast" else activations.portable(name)
+    _, grad = value_and_grad(fn, np.array(list(kinks), np.float32))
+    np.testing.assert_array_equal(grad, list(kinks.values()))
+
+
+DSILU_ZERO = -1.2784645  # 1 + x + e^x = 0, so dsilu(x) = 0 (mpmath.findroot)
+
+
+def test_dsilu_keeps_its_digits_around_its_zero():
+    # Relative precision cannot hold at a zero itself (no float32 formula keeps it there); it
+    # must hold 0.003 away, and the absolute error must stay at float32's rounding of e^x.
+    x = np.linspace(DSILU_ZERO - 0.02, DSILU_ZERO + 0.02, 801).astype(np.float32)
+    value, _ = value_and_grad(activations.get("dsilu"), x)
+    expected = _reference("dsilu", {}, x)
+    error = np.abs(value - expected)
+    far = np.abs(x - DSILU_ZERO) > 0.003
+    assert np.all(error[far] <= VALUE_RTOL * np.abs(expected[far]))
+    assert error.max() <= 1e-8

@@ -38,6 +38,19 @@ def test_aliases_resolve_to_their_entry():
     assert activations.resolve("SoftPlus-Linear") == "softplus_linear"
 
 
+@pytest.mark.parametrize(
+    ("torch_name", "entry"), [("hardsigmoid", "hard_sigmoid_v3"), ("hardswish", "hard_silu")]
+)
+def test_pytorch_spellings_name_the_functions_pytorch_computes(torch_name, entry):
+    import torch
+
+    assert activations.resolve(torch_name) == entry
+    x = np.linspace(-5, 5, 41, dtype=np.float32)
+    expected = getattr(torch.nn.functional, torch_name)(torch.from_numpy(x)).numpy()
+    got = ops.convert_to_numpy(activations.portable(torch_name)(ops.convert_to_tensor(x)))
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7)
+
+
 def test_unknown_name_names_the_closest_entries():
     with pytest.raises(UnknownActivationError, match="softplus_linear") as info:
         activations.get("softplus_lienar")
@@ -69,7 +82,7 @@ def test_spec_carries_the_metadata():
     entry = activations.spec("hard_sigmoid")
     assert entry.kind == "function"
     assert entry.formula
-    assert entry.reference.arxiv == "1511.00363"
+    assert entry.reference.arxiv == "1605.02688"  # Theano, whose hard_sigmoid has slope 0.2
     assert "bounded" in entry.properties
     assert entry.changes_shape is False
     assert "1/6" in entry.note  # says where Keras' string differs

@@ -51,3 +51,20 @@ def hypot(x, c: float):
     """
     m = ops.maximum(ops.abs(x), c)
     return m * ops.sqrt(ops.square(x / m) + ops.square(c / m))
+
+
+# Gradients at kinks: `ops.clip` has gradient 1 at its bounds on TensorFlow and PyTorch but 0.5
+# on JAX, and `ops.abs` has 0 at 0 on TensorFlow and PyTorch but 1 on JAX, so one seed would
+# train differently per backend. The catalog takes one convention, spelled with `where` (the
+# same on every backend): at a bound the gradient is the flat side's 0, as `tf.nn.relu6` and
+# PyTorch's `relu6`/`hardtanh` give; at 0, |x| has sign(0) = 0.
+
+
+def clip(x, low, high):
+    """`x` limited to [low, high]; gradient 1 strictly inside, 0 at and beyond the bounds."""
+    return ops.where(x <= low, low, ops.where(x < high, x, high))
+
+
+def absolute(x):
+    """|x| with gradient sign(x), so 0 at x = 0."""
+    return x * ops.sign(x)
