@@ -84,3 +84,24 @@ def test_hostile_names_stay_text_in_the_browser(browser, hostile_report):
     assert visit.page.locator("script").count() == 0
     assert visit.page.locator("h1").inner_text() == f"actlab report: {stores.HOSTILE}"
     assert visit.console_errors == [] and visit.fetched() == []
+
+
+def test_the_paired_test_effect_size_and_difference_interval_are_read_in_the_browser(
+    browser, trained_report
+):
+    visit = Visit(browser, trained_report)
+    table = visit.page.locator("table").first  # the statistics table opens the Result section
+    headers = table.locator("thead th").all_inner_texts()
+    for header in ("Δ accuracy [95% CI]", "d", "test (pairs)", "p (Holm)"):
+        assert header in headers
+        assert table.locator("thead th").nth(headers.index(header)).is_visible()
+    rows = [row.locator("td").all_inner_texts() for row in table.locator("tbody tr").all()]
+    tanhexp = dict(zip(headers, rows[1], strict=True))
+    assert tanhexp["test (pairs)"] == "paired t (2)"
+    low, high = map(float, tanhexp["Δ accuracy [95% CI]"].split("[")[1].strip("]").split(", "))
+    assert -1.0 <= low <= high <= 1.0
+    assert 0.0 <= float(tanhexp["p (Holm)"]) <= 1.0
+    caption = " ".join(visit.page.locator("p.caption").first.inner_text().split())
+    assert visit.page.locator("p.caption").first.is_visible()
+    assert "paired t test of the per-seed differences, Holm-adjusted over 1 test" in caption
+    assert "Cohen's d for paired data" in caption and "paired 95% t-interval" in caption
