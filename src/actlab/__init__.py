@@ -8,9 +8,18 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
 from actlab import activations
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "activations", "compare", "data", "experiments", "models", "tasks"]
+__all__ = [
+    "__version__",
+    "activations",
+    "compare",
+    "data",
+    "experiments",
+    "models",
+    "tasks",
+    "tune",
+]
 
-_LAZY_MODULES = ("data", "experiments", "models", "tasks", "plots", "report")
+_LAZY_MODULES = ("data", "experiments", "models", "tasks", "plots", "report", "tune")
 
 
 def __getattr__(name: str):

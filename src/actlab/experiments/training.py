@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,6 +188,8 @@ def train_one(
     keep_model: bool = True,
     on_epoch: Callable[[dict[str, Any]], None] | None = None,
     stop_requested: Callable[[], bool] = lambda: False,
+    callbacks: Sequence[keras.callbacks.Callback] = (),
+    evaluate: bool = True,
 ) -> RunOutcome:
     """Train `task`'s model with `activation` under `seed` and evaluate it on the test set.
 
@@ -197,6 +199,9 @@ def train_one(
 
     Once `stop_requested()` is true, KeyboardInterrupt is raised at the next batch or epoch
     boundary, or after `fit` (should code inside Keras have swallowed the first one).
+
+    `callbacks` run after the epoch recorder (e.g. a tuner's pruning callback). With
+    `evaluate=False` the test set is not touched: no test metrics, no predictions.
     """
     x_train, y_train, x_test, y_test = data
     keras.utils.set_random_seed(seed)
@@ -204,7 +209,7 @@ def train_one(
     recorder = EpochRecorder(on_epoch)
     stopper = StopOnRequest(stop_requested)
     fit_kwargs = task.fit_kwargs(test_data=(x_test, y_test))
-    fit_kwargs["callbacks"] = [stopper, *fit_kwargs.get("callbacks", []), recorder]
+    fit_kwargs["callbacks"] = [stopper, *fit_kwargs.get("callbacks", []), recorder, *callbacks]
     started = time.perf_counter()
     model.fit(x_train, y_train, verbose=0, **fit_kwargs)
     stopper.check()
@@ -215,7 +220,8 @@ def train_one(
         diverged_epoch=recorder.diverged_epoch,
     )
     if outcome.diverged_epoch is None:
-        _evaluate(model, x_test, y_test, task.batch_size, outcome)
+        if evaluate:
+            _evaluate(model, x_test, y_test, task.batch_size, outcome)
         if keep_model:
             outcome.model_bytes = model_to_bytes(model)
     return outcome

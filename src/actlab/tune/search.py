@@ -1,0 +1,181 @@
+"""`tune`: an Optuna study of an activation's parameters (or of the activation itself), then
+a comparison of the best configuration with a baseline on fresh seeds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import optuna
+
+from actlab import tasks as task_catalog
+from actlab.experiments import Candidate, Store, compare
+from actlab.experiments.interrupts import InterruptFlag
+from actlab.experiments.progress import Progress
+from actlab.experiments.runner import DEFAULT_DB, default_name
+from actlab.experiments.statistics import DEFAULT_TEST
+from actlab.tune.result import TuneResult
+from actlab.tune.space import LEARNING_RATE_PARAM, SearchSpace, TuneError, build_space
+from actlab.tune.study import (
+    COUNTED_STATES,
+    counted_trials,
+    default_storage,
+    make_pruner,
+    make_sampler,
+    open_storage,
+    open_study,
+    optuna_warnings_only,
+)
+from actlab.tune.trials import Objective, TrialFailed
+
+DEFAULT_BASELINE = "relu"
+
+
+def tune(
+    activations: str | Sequence[str],
+    task: str = "fashion_mnist_mlp",
+    trials: int = 30,
+    *,
+    params: Iterable[str] = (),
+    tune_lr: bool = False,
+    storage: str | None = None,
+    study: str | None = None,
+    seeds_per_trial: int = 1,
+    metric: str = "val_accuracy",
+    sampler: str = "tpe",
+    pruner: str | optuna.pruners.BasePruner = "median",
+    sampler_seed: int | None = None,
+    epochs: int | None = None,
+    overrides: dict[str, Any] | None = None,
+    confirm: bool = True,
+    baseline: str = DEFAULT_BASELINE,
+    confirm_seeds: int = 5,
+    test: str = DEFAULT_TEST,
+    db: str | Path = DEFAULT_DB,
+    data_dir: str | Path | None = None,
+    quiet: bool = False,
+) -> TuneResult:
+    """Search `activations`' parameters (a list: the activation too) on a validation split,
+    until the study holds `trials` complete or pruned trials, then confirm the best.
+
+    `activations` is one catalog name, or several to choose among (seed 003's question);
+    `params` are ``[activation.]name=low:high[:log]`` intervals (default: each entry's
+    declared range, see `actlab.tune.space`); `tune_lr` searches the learning rate too.
+    Trials train on seeds ``0..seeds_per_trial-1`` with the task's ``validation="split"``
+    and are scored by `metric` on the split after the last epoch; each run is stored in `db`
+    as comparison ``<study>/trial-<n>``. The study (default name from the task and the
+    activations) lives in `storage` (default: `default_storage(db)`) and is resumed by name,
+    also by other processes. A trial whose run fails or diverges ends failed and does not
+    count; Ctrl-C stops at the next boundary (ComparisonInterrupted), keeping the study.
+
+    With `confirm`, the best configuration and `baseline` are compared (`actlab.compare`,
+    on the test set) on `confirm_seeds` fresh seeds, as comparison ``<study>/confirm-<n>``
+    (n: the best trial), with the tuned learning rate, if any, for both.
+    """
+    names = [activations] if isinstance(activations, str) else list(activations)
+    _check_counts(trials=trials, seeds_per_trial=seeds_per_trial, confirm_seeds=confirm_seeds)
+    overrides = dict(overrides or {})
+    if epochs is not None:
+        overrides["epochs"] = epochs
+    base_task = task_catalog.get(task, **overrides)
+    space = build_space(names, params, tune_learning_rate=tune_lr,
+                        task_learning_rate=base_task.learning_rate)  # fmt: skip
+    trial_task = base_task.with_overrides(validation="split")
+    trial_seeds = list(range(seeds_per_trial))
+    study_name = study or default_study_name(base_task, overrides, space)
+    url = storage or default_storage(db)
+    settings = {"task": trial_task.to_dict(), "space": space.to_dict(), "metric": metric,
+                "seeds": trial_seeds}  # fmt: skip
+    with Store(db) as store, InterruptFlag() as interrupted, optuna_warnings_only():
+        the_study = open_study(
+            open_storage(url), study_name, settings, sampler=make_sampler(sampler, sampler_seed),
+            pruner=make_pruner(pruner), store=store,
+        )  # fmt: skip
+        remaining = trials - counted_trials(the_study)
+        if remaining > 0:
+            data = trial_task.load_data(data_dir=data_dir)
+            interrupted.check("loading the data")
+            with Progress(remaining, trial_task.epochs * seeds_per_trial, quiet=quiet) as bar:
+                objective = Objective(store, study_name, space, trial_task,
+                                      {**overrides, "validation": "split"}, data, trial_seeds,
+                                      metric, interrupted, bar)  # fmt: skip
+                _optimize(the_study, objective, trials, remaining, bar)
+    result = _best(the_study, space, url, Path(db), metric, trial_seeds)
+    if not confirm:
+        return result
+    confirmation = _confirm(result, base_task, overrides, baseline, confirm_seeds, test, db,
+                            data_dir, quiet)  # fmt: skip
+    return TuneResult(**{**result.__dict__, "confirmation": confirmation})
+
+
+def default_study_name(task, overrides: dict[str, Any], space: SearchSpace) -> str:
+    """``digits_mlp[epochs=2]:leaky_relu``, ``...:linear|relu+lr``: the task recipe's name
+    and what is searched."""
+    lr = "+lr" if space.learning_rate is not None else ""
+    return f"{default_name(task, overrides)}:{'|'.join(space.activations)}{lr}"
+
+
+def _check_counts(**counts: int) -> None:
+    for name, count in counts.items():
+        if count < 1:
+            raise TuneError(f"{name} must be at least 1, got {count}")
+
+
+def _optimize(study: optuna.Study, objective: Objective, total: int, remaining: int,
+              bar: Progress) -> None:  # fmt: skip
+    """Trials until the study holds `total` counted ones (other processes' included), at
+    most `remaining` from this process."""
+
+    def report(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
+        bar.run_done(describe_trial(trial, study))
+
+    stop_at_total = optuna.study.MaxTrialsCallback(total, states=COUNTED_STATES)
+    study.optimize(objective, n_trials=remaining, catch=(TrialFailed,),
+                   callbacks=[stop_at_total, report], gc_after_trial=True)  # fmt: skip
+
+
+def describe_trial(trial: optuna.trial.FrozenTrial, study: optuna.Study) -> str:
+    """``trial 3 relu: val_accuracy 0.9412`` (or pruned / failed, and why)."""
+    label = trial.user_attrs.get("label", "")
+    if trial.state == optuna.trial.TrialState.COMPLETE:
+        return f"trial {trial.number} {label}: {_metric_name(study)} {trial.value:.4f}"
+    note = trial.user_attrs.get("note", "")
+    return f"trial {trial.number} {label}: {trial.state.name.lower()} ({note})"
+
+
+def _metric_name(study: optuna.Study) -> str:
+    return study.user_attrs.get("actlab", {}).get("metric", "value")
+
+
+def _best(study: optuna.Study, space: SearchSpace, url: str, db: Path, metric: str,
+          trial_seeds: list[int]) -> TuneResult:  # fmt: skip
+    complete = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+    if not complete:
+        states = [t.state.name.lower() for t in study.get_trials(deepcopy=False)]
+        counts = ", ".join(f"{states.count(s)} {s}" for s in sorted(set(states))) or "none"
+        raise TuneError(f"no trial of study {study.study_name!r} completed (trials: {counts})")
+    best = study.best_trial
+    candidate, rate = space.suggest(optuna.trial.FixedTrial(best.params))
+    return TuneResult(
+        study_name=study.study_name, storage=url, db=db, metric=metric, best_trial=best.number,
+        best_value=float(best.value), best_params=dict(best.params), best=candidate,
+        learning_rate=rate, trial_seeds=trial_seeds,
+    )  # fmt: skip
+
+
+def _confirm(result: TuneResult, base_task, overrides: dict[str, Any], baseline: str,
+             confirm_seeds: int, test: str, db, data_dir, quiet: bool):  # fmt: skip
+    """`compare` of the best configuration and the baseline on fresh seeds (after the
+    trials'), on the test set; with a tuned learning rate, both train with it."""
+    if result.learning_rate is not None:
+        overrides = {**overrides, LEARNING_RATE_PARAM: result.learning_rate}
+    first = len(result.trial_seeds)
+    seeds = range(first, first + confirm_seeds)
+    base = Candidate.parse(baseline)
+    candidates = [base] if base.label == result.best.label else [base, result.best]
+    return compare(
+        candidates, task=base_task.name, seeds=seeds, baseline=base.label, test=test, db=db,
+        name=f"{result.study_name}/confirm-{result.best_trial}", overrides=overrides,
+        data_dir=data_dir, quiet=quiet,
+    )  # fmt: skip
