@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from actlab.experiments.store import DEFAULT_DB
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -21,7 +23,6 @@ console = Console(width=None if Console().is_terminal else 200)
 err_console = Console(stderr=True, soft_wrap=True)
 
 
-DEFAULT_DB = Path("actlab.db")
 DbOption = Annotated[Path, typer.Option(help="SQLite results store.")]
 DataDirOption = Annotated[Path | None, typer.Option(help="Where datasets are (else looked up).")]
 ImportOption = Annotated[

@@ -20,7 +20,7 @@ from pathlib import Path
 from keras import ops
 
 from actlab import activations
-from actlab.experiments import store as store_module
+from actlab.experiments.store import store as store_module  # the module of Store._end_run
 
 FOLDER = os.environ.get("ACTLAB_TEST_HOOKS")
 BLOCK = os.environ.get("ACTLAB_TEST_BLOCK")

@@ -13,8 +13,13 @@ from typer.testing import CliRunner
 
 from actlab.cli import app
 from actlab.experiments import Candidate, Store, compare
-from actlab.experiments import store as store_module
-from actlab.experiments.store import ComparisonMismatchError, ReadOnlyStoreError, StoreError
+from actlab.experiments.store import (
+    ComparisonMismatchError,
+    ReadOnlyStoreError,
+    StoreError,
+    StoreLockedError,
+    opening,
+)
 
 FAST = {"task": "digits_mlp", "epochs": 1, "quiet": True}
 
@@ -93,7 +98,7 @@ def test_hints_name_only_what_exists(tmp_path):
     other = sqlite3.connect(db, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
-        with pytest.raises(store_module.StoreLockedError) as locked:
+        with pytest.raises(StoreLockedError) as locked:
             Store(db, timeout=0.1)
     finally:
         other.execute("ROLLBACK")
@@ -110,7 +115,7 @@ def test_a_store_on_a_read_only_mount_is_not_told_to_chmod(tmp_path, monkeypatch
         def __init__(self, path):
             self.f_flag = real_statvfs(path).f_flag | os.ST_RDONLY
 
-    monkeypatch.setattr(store_module.os, "statvfs", ReadOnlyMount)
+    monkeypatch.setattr(opening.os, "statvfs", ReadOnlyMount)
     with pytest.raises(ReadOnlyStoreError) as excinfo:
         Store(db)
     message = str(excinfo.value)

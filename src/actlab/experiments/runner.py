@@ -17,10 +17,16 @@ from actlab.experiments.plugins import USER_ERRORS
 from actlab.experiments.progress import Progress
 from actlab.experiments.result import ComparisonResult, run_label
 from actlab.experiments.statistics import DEFAULT_TEST, check_test
-from actlab.experiments.store import Store, StoreError, exception_summary, run_key, to_json
+from actlab.experiments.store import (
+    DEFAULT_DB,
+    Store,
+    StoreError,
+    exception_summary,
+    run_key,
+    to_json,
+)
 from actlab.experiments.training import train_one, warm_up
 
-DEFAULT_DB = "actlab.db"
 #: The largest seed keras.utils.set_random_seed takes (NumPy's limit).
 MAX_SEED = 2**32 - 1
 

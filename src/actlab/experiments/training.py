@@ -32,7 +32,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from actlab.experiments.store import arrays_to_npz
+from actlab.experiments.store.codecs import arrays_to_npz
 
 EPOCH_METRICS = ("loss", "accuracy", "val_loss", "val_accuracy")
 #: At most this many batches of epoch 1 are warm-up, never timed.

@@ -6,6 +6,7 @@ import errno
 import os
 from pathlib import Path
 
+from actlab.experiments.store import DEFAULT_DB
 from actlab.report.content import build_document
 from actlab.report.data import ReportError, load_comparison
 from actlab.report.document import Document
@@ -17,7 +18,7 @@ FORMATS = ("html", "markdown")
 
 
 def build_report(
-    db: str | Path = "actlab.db",
+    db: str | Path = DEFAULT_DB,
     name: str | None = None,
     *,
     baseline: str | None = None,
@@ -33,7 +34,7 @@ def build_report(
 
 def write_report(
     output: str | Path,
-    db: str | Path = "actlab.db",
+    db: str | Path = DEFAULT_DB,
     name: str | None = None,
     *,
     output_format: str = "html",
