@@ -37,6 +37,25 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def _plain_usage_errors_off_a_terminal() -> None:
+    """Typer's usage errors ("Invalid value for '--seeds': ..."): its box on a terminal; off
+    one, click's plain lines, since the box is 80 columns in a file and splits the message."""
+    from typer import rich_utils
+
+    boxed = rich_utils.rich_format_error
+
+    def usage_error(error) -> None:
+        if Console(stderr=True).is_terminal:
+            boxed(error)
+        else:
+            error.show()
+
+    rich_utils.rich_format_error = usage_error
+
+
+_plain_usage_errors_off_a_terminal()
+
+
 @app.command("list")
 def list_activations(
     family: Annotated[str | None, typer.Option(help="Only this family (e.g. self_gated).")] = None,
