@@ -6,6 +6,7 @@ import math
 
 from keras import ops
 
+from actlab.activations import numerics
 from actlab.activations.numerics import EXP_CAP, normal_cdf, where_safe
 from actlab.activations.registry import registrar
 from actlab.activations.spec import Param, Reference
@@ -111,7 +112,7 @@ def penalized_tanh(x):
 
 @register(
     name="hard_sigmoid_v3",
-    aliases=("hard_sigmoid_relu6",),
+    aliases=("hard_sigmoid_relu6", "hardsigmoid"),
     formula=r"\frac{\min(\max(0, x + 3), 6)}{6}",
     reference=Reference(
         "Searching for MobileNetV3",
@@ -120,7 +121,8 @@ def penalized_tanh(x):
         arxiv="1905.02244",
     ),
     properties=("bounded", "bounded_below", "bounded_above", "monotonic", "piecewise_linear"),
-    note="What the Keras 3 and PyTorch string/function 'hard_sigmoid' compute; actlab's own "
+    note="What the Keras 3 and PyTorch string/function 'hard_sigmoid' compute (PyTorch's "
+    "spelling 'hardsigmoid' is an alias); actlab's own "
     "'hard_sigmoid' is the older slope-0.2 form (see its note).",
 )
 def hard_sigmoid_v3(x):
@@ -128,7 +130,7 @@ def hard_sigmoid_v3(x):
 
     The same as Keras 3's and PyTorch's `hard_sigmoid`.
     """
-    return ops.clip(x + 3.0, 0.0, 6.0) / 6.0
+    return numerics.clip(x + 3.0, 0.0, 6.0) / 6.0
 
 
 @register(
@@ -146,7 +148,7 @@ def hard_sigmoid_v3(x):
 )
 def sparse_sigmoid(x):
     """Sparse sigmoid: `f(x) = clip((x + 1) / 2, 0, 1)`, the sparsemax of `(x, -x) / 2`."""
-    return 0.5 * ops.clip(x + 1.0, 0.0, 2.0)
+    return 0.5 * numerics.clip(x + 1.0, 0.0, 2.0)
 
 
 @register(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from keras import ops
 
+from actlab.activations import numerics
 from actlab.activations.registry import registrar
 from actlab.activations.spec import Reference
 
@@ -48,13 +49,15 @@ def sigmoid(x):
     name="hard_sigmoid",
     formula=r"\operatorname{clip}(0.2x + 0.5,\ 0,\ 1)",
     reference=Reference(
-        "BinaryConnect: Training Deep Neural Networks with binary weights during propagations",
-        year=2015,
-        authors="Courbariaux, Bengio, David",
-        arxiv="1511.00363",
+        "Theano: A Python framework for fast computation of mathematical expressions",
+        year=2016,
+        authors="Theano Development Team",
+        arxiv="1605.02688",
     ),
     properties=("bounded", "bounded_below", "bounded_above", "monotonic", "piecewise_linear"),
-    note="Seed 003's definition (0 below -2.5, 1 above 2.5, slope 0.2). Keras 3's and "
+    note="Seed 003's definition (0 below -2.5, 1 above 2.5, slope 0.2): Theano's "
+    "nnet.hard_sigmoid, taken over by Keras 2. BinaryConnect's hard sigmoid, "
+    "clip((x + 1) / 2, 0, 1), is sparse_sigmoid. Keras 3's and "
     "PyTorch's hard_sigmoid use slope 1/6 (relu6(x + 3) / 6); as a Keras string "
     "'hard_sigmoid' keeps Keras' meaning, use activations.get('hard_sigmoid') for this one.",
 )
@@ -64,7 +67,7 @@ def hard_sigmoid(x):
     Zero below -2.5, one above 2.5, linear between. Keras 3 and PyTorch use a different
     slope (`relu6(x + 3) / 6`, saturating at +-3).
     """
-    return ops.clip(0.2 * x + 0.5, 0.0, 1.0)
+    return numerics.clip(0.2 * x + 0.5, 0.0, 1.0)
 
 
 @register(

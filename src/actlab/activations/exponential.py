@@ -13,6 +13,7 @@ import math
 
 from keras import ops
 
+from actlab.activations import numerics
 from actlab.activations.numerics import hypot, where_safe
 from actlab.activations.registry import registrar
 from actlab.activations.spec import Param, Reference
@@ -172,6 +173,6 @@ def hard_elish(x):
 
     Basirat & Roth (2018). Zero below -1, kinks at -1 and 1.
     """
-    gate = ops.clip((x + 1.0) / 2.0, 0.0, 1.0)
+    gate = numerics.clip((x + 1.0) / 2.0, 0.0, 1.0)
     negative = where_safe(x < 0, x, 0.0)
     return ops.where(x >= 0, x, ops.expm1(negative)) * gate

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from actlab.activations import numerics
 from actlab.activations.numerics import where_safe
 from actlab.activations.registry import registrar
 from actlab.activations.spec import Param, Reference
@@ -60,7 +61,7 @@ def softplus_linear(x):
 )
 def reflection_linear(x):
     """Seed 004's reflection linear: `f(x) = -x` for `x <= 0`, `x` above, i.e. `|x|`."""
-    return ops.abs(x)
+    return numerics.absolute(x)
 
 
 @register(
@@ -116,7 +117,8 @@ _KRIZHEVSKY_2010 = Reference(
     ),
     properties=("monotonic", "zero_centred", "piecewise_linear"),
     note="Slope 0.01 below zero, as in the paper and PyTorch. Keras 3's leaky_relu defaults to "
-    "negative_slope=0.2: as a Keras string 'leaky_relu' keeps Keras' 0.2, use "
+    "negative_slope=0.2 and keras.layers.LeakyReLU to 0.3: as a Keras string 'leaky_relu' "
+    "keeps Keras' 0.2, use "
     "activations.get('leaky_relu') for this one.",
 )
 def leaky_relu(x, negative_slope=0.01):
@@ -136,7 +138,7 @@ def leaky_relu(x, negative_slope=0.01):
 )
 def relu6(x):
     """ReLU6: `f(x) = min(max(0, x), 6)`, the ReLU capped at 6 (Krizhevsky, 2010)."""
-    return ops.clip(x, 0.0, 6.0)
+    return numerics.clip(x, 0.0, 6.0)
 
 
 @register(
@@ -156,7 +158,7 @@ def relu6(x):
 )
 def bounded_relu(x, cap=1.0):
     """Bounded ReLU: `f(x) = min(max(0, x), cap)` (Liew, Khalil-Hani & Bakhteri, 2016)."""
-    return ops.clip(x, 0.0, cap)
+    return numerics.clip(x, 0.0, cap)
 
 
 @register(
@@ -225,7 +227,7 @@ def hard_tanh(x, min_val=-1.0, max_val=1.0):
     """Hard tanh: `f(x) = clip(x, min_val, max_val)`, a piecewise-linear tanh (Collobert, 2004)."""
     if min_val >= max_val:
         raise ValueError(f"hard_tanh: min_val={min_val} must be below max_val={max_val}")
-    return ops.clip(x, min_val, max_val)
+    return numerics.clip(x, min_val, max_val)
 
 
 @register(

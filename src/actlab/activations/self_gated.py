@@ -225,7 +225,7 @@ def serf(x):
 
 @register(
     name="hard_silu",
-    aliases=("hard_swish",),
+    aliases=("hard_swish", "hardswish"),
     formula=r"x\,\frac{\operatorname{ReLU6}(x + 3)}{6}",
     reference=Reference(
         "Searching for MobileNetV3", year=2019, authors="Howard et al.", arxiv="1905.02244"
@@ -238,7 +238,7 @@ def hard_silu(x):
 
     Zero below -3, identity above 3, `x (x + 3) / 6` between.
     """
-    return x * ops.clip(x + 3.0, 0.0, 6.0) / 6.0
+    return x * numerics.clip(x + 3.0, 0.0, 6.0) / 6.0
 
 
 @register(
@@ -335,9 +335,14 @@ def silu_beta(x, beta=1.0):
 def dsilu(x):
     """dSiLU: `f(x) = sigmoid(x) (1 + x (1 - sigmoid(x)))`, the derivative of SiLU.
 
-    Elfwing, Uchibe & Doya (2017). `1 - sigmoid(x)` is computed as `sigmoid(-x)`.
+    Elfwing, Uchibe & Doya (2017). `1 - sigmoid(x)` is computed as `sigmoid(-x)`. Below 0
+    the bracket is `((1 + x) + e^x) sigmoid(-x)`: `1 + x` is exact there, so near the zero
+    at x = -1.2785 only the rounding of `e^x` is left, not the cancellation of `1 + x s`.
     """
-    return ops.sigmoid(x) * (1.0 + x * ops.sigmoid(-x))
+    negative = where_safe(x < 0, x, 0.0)
+    bracket_below_0 = ((1.0 + negative) + ops.exp(negative)) * ops.sigmoid(-negative)
+    bracket = ops.where(x < 0, bracket_below_0, 1.0 + x * ops.sigmoid(-x))
+    return ops.sigmoid(x) * bracket
 
 
 @register(
