@@ -125,3 +125,24 @@ def test_a_failing_activation_fails_its_trials_and_the_study_says_so(tmp_path, b
     study = optuna.load_study(study_name="digits_mlp[epochs=2]:test_tune_broken",
                               storage=default_storage(db))  # fmt: skip
     assert "broken on purpose" in study.trials[0].user_attrs["note"]
+
+
+def test_the_history_and_importances_of_a_study(study):
+    history = study.trials()
+    assert {"number", "value", "state", "params_negative_slope"} <= set(history.columns)
+    assert study.importances() == {"negative_slope": pytest.approx(1.0)}
+
+
+def test_a_repeated_configuration_is_not_trained_again(tmp_path):
+    db = tmp_path / "r.db"
+    result = tune(["relu", "tanh"], trials=4, db=db, confirm=False, sampler="random",
+                  task="digits_mlp", epochs=1, sampler_seed=0, quiet=True)  # fmt: skip
+    trials = _trials(result)
+    with Store(db, readonly=True) as store:
+        runs = store.runs()
+    assert sorted(runs["activation"]) == sorted({t.params["activation"] for t in trials})
+    repeats = [t for t in trials if "same_as" in t.user_attrs]
+    assert len(repeats) == 4 - len(runs)  # four trials of two choices: at least two repeats
+    for repeat in repeats:
+        earlier = trials[repeat.user_attrs["same_as"]]
+        assert (earlier.params, earlier.value) == (repeat.params, repeat.value)

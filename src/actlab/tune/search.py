@@ -15,14 +15,15 @@ from actlab.experiments.interrupts import InterruptFlag
 from actlab.experiments.progress import Progress
 from actlab.experiments.runner import DEFAULT_DB, default_name
 from actlab.experiments.statistics import DEFAULT_TEST
+from actlab.tune.pruning import METRICS
 from actlab.tune.result import TuneResult
 from actlab.tune.space import LEARNING_RATE_PARAM, SearchSpace, TuneError, build_space
 from actlab.tune.study import (
     COUNTED_STATES,
+    SAMPLERS,
     counted_trials,
     default_storage,
     make_pruner,
-    make_sampler,
     open_storage,
     open_study,
     optuna_warnings_only,
@@ -67,7 +68,10 @@ def tune(
     as comparison ``<study>/trial-<n>``. The study (default name from the task and the
     activations) lives in `storage` (default: `default_storage(db)`) and is resumed by name,
     also by other processes. A trial whose run fails or diverges ends failed and does not
-    count; Ctrl-C stops at the next boundary (ComparisonInterrupted), keeping the study.
+    count; a configuration a complete trial already has is not trained again. `sampler` is
+    "tpe" (multivariate, grouped by the chosen activation) or "random", `sampler_seed` its
+    seed; `pruner` "median" (Optuna's MedianPruner), "none" or an Optuna pruner. Ctrl-C stops
+    at the next boundary (ComparisonInterrupted), keeping the study.
 
     With `confirm`, the best configuration and `baseline` are compared (`actlab.compare`,
     on the test set) on `confirm_seeds` fresh seeds, as comparison ``<study>/confirm-<n>``
@@ -75,6 +79,9 @@ def tune(
     """
     names = [activations] if isinstance(activations, str) else list(activations)
     _check_counts(trials=trials, seeds_per_trial=seeds_per_trial, confirm_seeds=confirm_seeds)
+    _check_choice("metric", metric, METRICS)
+    _check_choice("sampler", sampler, SAMPLERS)
+    the_pruner = make_pruner(pruner)
     overrides = dict(overrides or {})
     if epochs is not None:
         overrides["epochs"] = epochs
@@ -89,8 +96,8 @@ def tune(
                 "seeds": trial_seeds}  # fmt: skip
     with Store(db) as store, InterruptFlag() as interrupted, optuna_warnings_only():
         the_study = open_study(
-            open_storage(url), study_name, settings, sampler=make_sampler(sampler, sampler_seed),
-            pruner=make_pruner(pruner), store=store,
+            open_storage(url), study_name, settings, sampler=sampler, sampler_seed=sampler_seed,
+            pruner=the_pruner, store=store,
         )  # fmt: skip
         remaining = trials - counted_trials(the_study)
         if remaining > 0:
@@ -122,6 +129,11 @@ def _check_counts(**counts: int) -> None:
             raise TuneError(f"{name} must be at least 1, got {count}")
 
 
+def _check_choice(name: str, value: str, allowed) -> None:
+    if value not in allowed:
+        raise TuneError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+
+
 def _optimize(study: optuna.Study, objective: Objective, total: int, remaining: int,
               bar: Progress) -> None:  # fmt: skip
     """Trials until the study holds `total` counted ones (other processes' included), at
@@ -139,7 +151,9 @@ def describe_trial(trial: optuna.trial.FrozenTrial, study: optuna.Study) -> str:
     """``trial 3 relu: val_accuracy 0.9412`` (or pruned / failed, and why)."""
     label = trial.user_attrs.get("label", "")
     if trial.state == optuna.trial.TrialState.COMPLETE:
-        return f"trial {trial.number} {label}: {_metric_name(study)} {trial.value:.4f}"
+        same = trial.user_attrs.get("same_as")
+        again = "" if same is None else f" (as trial {same}: same configuration, not retrained)"
+        return f"trial {trial.number} {label}: {_metric_name(study)} {trial.value:.4f}{again}"
     note = trial.user_attrs.get("note", "")
     return f"trial {trial.number} {label}: {trial.state.name.lower()} ({note})"
 

@@ -80,18 +80,26 @@ def open_study(
     name: str,
     settings: dict[str, Any],
     *,
-    sampler: optuna.samplers.BaseSampler,
+    sampler: str,
+    sampler_seed: int | None,
     pruner: optuna.pruners.BasePruner,
     store: Store,
 ) -> optuna.Study:
-    """Study `name`, created with `settings` or resumed when they are the same."""
+    """Study `name`, created with `settings` or resumed when they are the same.
+
+    A seeded sampler's seed is offset by the trials the study already holds, so that a
+    resumed study does not draw its first trials' parameters again.
+    """
     metric = settings["metric"]
     if metric not in METRICS:
         raise TuneError(f"metric must be one of {', '.join(METRICS)}, got {metric!r}")
     study = optuna.create_study(
-        storage=storage, study_name=name, sampler=sampler, pruner=pruner,
-        direction=METRICS[metric], load_if_exists=True,
+        storage=storage, study_name=name, sampler=make_sampler(sampler, sampler_seed),
+        pruner=pruner, direction=METRICS[metric], load_if_exists=True,
     )  # fmt: skip
+    held = len(study.get_trials(deepcopy=False))
+    if sampler_seed is not None and held:
+        study.sampler = make_sampler(sampler, sampler_seed + held)
     stored = study.user_attrs.get(SETTINGS_ATTR)
     if stored is None:
         _check_store_has_no_trials(store, name)

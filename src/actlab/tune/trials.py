@@ -1,6 +1,9 @@
 """The objective of a study: one trial trains its configuration on each trial seed, and every
 run of it is a run in the actlab store (comparison ``<study>/trial-<number>``).
 
+A configuration that a complete trial already trained is not trained again: the trial takes
+that trial's value (user attribute ``same_as``), as the trial seeds are the same.
+
 A trial trains with the task's ``validation="split"``: the last `validation_split` of the
 training data is held out, and the trial's value is the mean, over its seeds, of the metric
 on that split after the last epoch. The test set is not evaluated (the runs have no test
@@ -51,7 +54,15 @@ class Objective:
     progress: Any  # experiments.progress.Progress
 
     def __call__(self, trial: optuna.Trial) -> float:
+        if self.stop_requested():
+            raise ComparisonInterrupted(f"the start of trial {trial.number}")
         candidate, rate = self.space.suggest(trial)
+        earlier = _same_complete_trial(trial)
+        if earlier is not None:  # its seeds would give the same numbers again
+            trial.set_user_attr("label", candidate.label)
+            trial.set_user_attr("same_as", earlier.number)
+            trial.set_user_attr("comparison", earlier.user_attrs.get("comparison"))
+            return float(earlier.value)
         task = self.task if rate is None else self.task.with_overrides(learning_rate=rate)
         overrides = self.overrides if rate is None else {**self.overrides, "learning_rate": rate}
         name = trial_comparison(self.study_name, trial.number)
@@ -102,6 +113,13 @@ class Objective:
             store.mark_run(run_id, "failed", error=error)
             raise TrialFailed(f"{what}: {exception_summary(error)}") from None
         return _record(store, run_id, outcome, pruning, self.metric, what)
+
+
+def _same_complete_trial(trial: optuna.Trial) -> optuna.trial.FrozenTrial | None:
+    """A complete trial of the study with the same parameters, if any (Optuna's FAQ: a
+    repeated configuration is not trained again; the trial seeds are fixed)."""
+    complete = trial.study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
+    return next((t for t in complete if t.params == trial.params), None)
 
 
 def _record(store: Store, run_id: int, outcome, pruning: PruningCallback, metric: str,
