@@ -1,4 +1,8 @@
-"""A comparison's answer, read back from the store: the table, the runs, the histories."""
+"""A comparison's answer, read back from the store: the table, the runs, the histories.
+
+`StoredComparison` is the one reader of a stored comparison, and `label_table` its one table;
+`ComparisonResult` (what `compare` returns) and the report's data both read through them.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +29,39 @@ def label_table(
 
 
 @dataclass(frozen=True)
+class StoredComparison:
+    """Comparison `name` of the store `db`, read (read-only) on each call."""
+
+    db: Path
+    name: str
+
+    def runs(self) -> pd.DataFrame:
+        """One row per run (see `Store.runs`)."""
+        with Store(self.db, readonly=True) as store:
+            return store.runs(self.name)
+
+    def epochs(self) -> pd.DataFrame:
+        """One row per (run, epoch) (see `Store.epochs`)."""
+        with Store(self.db, readonly=True) as store:
+            return store.epochs(self.name)
+
+    def runs_and_epochs(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Both, read from one connection: the same moment of a store being written."""
+        with Store(self.db, readonly=True) as store:
+            return store.runs(self.name), store.epochs(self.name)
+
+    def blob(self, run_id: int, kind: str) -> bytes | None:
+        """The run's stored 'weights' (a ``.keras`` file's bytes) or 'predictions', or None."""
+        with Store(self.db, readonly=True) as store:
+            return store.run_blob(int(run_id), kind)
+
+    def predictions(self, run_id: int) -> dict[str, np.ndarray] | None:
+        """``{"y_true": ..., "y_pred": ...}`` of the run's test set, None if none are stored."""
+        blob = self.blob(run_id, "predictions")
+        return None if blob is None else npz_to_arrays(blob)
+
+
+@dataclass(frozen=True)
 class ComparisonResult:
     """The runs of comparison `name` in `db` restricted to the asked activations and seeds,
     tested against `baseline` with `test` ('paired_t' or 'wilcoxon', see `summarize`)."""
@@ -38,15 +75,11 @@ class ComparisonResult:
 
     def runs(self) -> pd.DataFrame:
         """One row per run (activation, params, label, seed, status, test metrics, times...)."""
-        with Store(self.db, readonly=True) as store:
-            frame = store.runs(self.name)
-        return self._mine(frame)
+        return self._mine(self._stored.runs())
 
     def history(self) -> pd.DataFrame:
         """One row per (run, epoch): loss, accuracy, val_loss, val_accuracy, seconds."""
-        with Store(self.db, readonly=True) as store:
-            frame = store.epochs(self.name)
-        return self._mine(frame)
+        return self._mine(self._stored.epochs())
 
     def table(self, alpha: float = 0.05) -> pd.DataFrame:
         """One row per activation, indexed by its label: accuracy mean, std, 95% CI, loss, step
@@ -56,16 +89,19 @@ class ComparisonResult:
 
     def predictions(self, run_id: int) -> dict[str, np.ndarray]:
         """Test labels and predictions of a finished run: ``{"y_true": ..., "y_pred": ...}``."""
-        with Store(self.db, readonly=True) as store:
-            blob = store.run_blob(run_id, "predictions")
-        if blob is None:
+        arrays = self._stored.predictions(run_id)
+        if arrays is None:
             raise ValueError(f"run {run_id} has no stored predictions (it did not finish)")
-        return npz_to_arrays(blob)
+        return arrays
 
     def mistakes_in_first(self, run_id: int, count: int) -> int:
         """Wrong predictions among the first `count` test images (seed 002's picture)."""
         arrays = self.predictions(run_id)
         return int(np.sum(arrays["y_true"][:count] != arrays["y_pred"][:count]))
+
+    @property
+    def _stored(self) -> StoredComparison:
+        return StoredComparison(self.db, self.name)
 
     def _mine(self, frame: pd.DataFrame) -> pd.DataFrame:
         keep = frame["label"].isin(self.labels) & frame["seed"].isin(self.seeds)

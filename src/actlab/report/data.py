@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from actlab.experiments.result import label_table
+from actlab.experiments.result import StoredComparison, label_table
 from actlab.experiments.runner import Candidate, stored_recipe
 from actlab.experiments.statistics import DEFAULT_TEST
-from actlab.experiments.store import Store, npz_to_arrays
+from actlab.experiments.store import Store
 
 FINISHED = "finished"
 
@@ -79,14 +79,14 @@ class ComparisonData:
 
     def predictions(self, run_id: int) -> dict[str, np.ndarray]:
         """``{"y_true", "y_pred"}`` of a finished run."""
-        blob = self._blob(run_id, "predictions")
-        if blob is None:
+        arrays = self._stored.predictions(run_id)
+        if arrays is None:
             raise ReportError(f"run {run_id} has no stored predictions")
-        return npz_to_arrays(blob)
+        return arrays
 
     def model_bytes(self, run_id: int) -> bytes:
         """The run's trained model as the bytes of a ``.keras`` file."""
-        blob = self._blob(run_id, "weights")
+        blob = self._stored.blob(run_id, "weights")
         if blob is None:
             raise ReportError(f"run {run_id} has no stored model (compared with keep_models=False)")
         return blob
@@ -105,9 +105,9 @@ class ComparisonData:
                 return dict(config["overrides"])
         return {}
 
-    def _blob(self, run_id: int, kind: str) -> bytes | None:
-        with Store(self.db, readonly=True) as store:
-            return store.run_blob(int(run_id), kind)
+    @property
+    def _stored(self) -> StoredComparison:
+        return StoredComparison(self.db, self.name)
 
 
 def load_comparison(
@@ -121,8 +121,7 @@ def load_comparison(
     db = Path(db)
     with Store(db, readonly=True) as store:
         row = _chosen_comparison(store.comparisons(), name, db)
-        runs = store.runs(int(row["id"]))
-        epochs = store.epochs(int(row["id"]))
+    runs, epochs = StoredComparison(db, str(row["name"])).runs_and_epochs()
     if runs.empty:
         raise ReportError(f"comparison {row['name']!r} in {db} has no runs yet")
     data = ComparisonData(db=db, name=str(row["name"]), task=str(row["task"]),
