@@ -4,12 +4,17 @@ Importing this package registers every catalog entry and adds the function-form 
 Keras' activation strings (``Dense(16, activation="tanhexp")``).
 """
 
-# Importing a family module registers its entries.
+# Importing a family module registers its entries. The learnable family is split by kind:
+# rectified (prelu, srelu, ...), gated (swish_beta, acon_c, dice), context (frelu, meta_acon)
+# and smooth (pau, soft_exponential, snake_learnable); `learnable_base` is their common base.
 from actlab.activations import (  # noqa: F401
     bounded,
     classic,
     exponential,
-    learnable,
+    learnable_context,
+    learnable_gated,
+    learnable_rectified,
+    learnable_smooth,
     normalising,
     periodic,
     rectified,
@@ -18,16 +23,13 @@ from actlab.activations import (  # noqa: F401
     shrinkage,
     smooth,
 )
+from actlab.activations.forms import BoundActivation, CatalogActivation, get, layer, portable
 from actlab.activations.registry import (
-    BoundActivation,
-    CatalogActivation,
     UnknownActivationError,
     aliases,
-    get,
-    layer,
     names,
-    portable,
     register,
+    registrar,
     resolve,
     spec,
     specs,
@@ -49,6 +51,7 @@ __all__ = [
     "names",
     "portable",
     "register",
+    "registrar",
     "resolve",
     "spec",
     "specs",

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Iterable
-from typing import Any
 
 import keras
 from keras import ops
@@ -73,48 +72,6 @@ def resolve(name: str) -> str:
     )
 
 
-def get(name: str, /, **params: Any) -> Callable:
-    """A callable ``f(x) -> y`` on backend tensors for a function-form entry.
-
-    Without parameters this is the catalog function itself; with parameters it is a
-    `BoundActivation`, which Keras can serialize.
-    """
-    entry = spec(name)
-    if entry.kind != "function":
-        raise ValueError(
-            f"{entry.name!r} is a layer with trainable weights, not a function: use "
-            f"activations.layer({entry.name!r}) instead of activations.get()."
-        )
-    checked = entry.validate_params(params)
-    if not params:
-        return entry.fn
-    return BoundActivation(entry.name, **checked)
-
-
-def portable(name: str, /, **params: Any) -> Callable:
-    """Like `get`, but the entry's `keras.ops` expression run op by op, without the fused path.
-
-    The same function as `get(name)`: the reference the fast paths are tested and timed against.
-    """
-    get(name)  # the same checks: a function entry
-    entry = spec(name)
-    return functools.partial(entry.fn.portable, **entry.validate_params(params))
-
-
-def layer(activation: str, /, **params: Any) -> keras.layers.Layer:
-    """A fresh `keras.layers.Layer` for any entry (learnable entries are layer-only).
-
-    Keyword arguments are the entry's parameters, plus the Keras layer's own ``name`` and
-    ``dtype``.
-    """
-    entry = spec(activation)
-    if entry.kind == "layer":
-        entry.validate_params({k: v for k, v in params.items() if _is_param(entry, k)})
-        return entry.layer_class(**params)
-    layer_kwargs = {k: params.pop(k) for k in ("name", "dtype") if k in params}
-    return CatalogActivation(entry.name, params=params, **layer_kwargs)
-
-
 def unregister(name: str) -> None:
     """Remove a user's entry (and its aliases) from the catalog and from Keras' strings."""
     entry = spec(name)
@@ -124,10 +81,6 @@ def unregister(name: str) -> None:
     for key in (entry.name, *entry.aliases):
         _ALIASES.pop(key, None)
         keras_table.remove(key)
-
-
-def _is_param(entry: ActivationSpec, key: str) -> bool:
-    return any(p.name == key for p in entry.params)
 
 
 def register(
@@ -285,61 +238,3 @@ def _float32_for_half_inputs(fn: Callable, entry_name: str) -> Callable:
     activation.__name__ = entry_name
     activation.__qualname__ = entry_name
     return activation
-
-
-@keras.saving.register_keras_serializable(KERAS_PACKAGE)
-class BoundActivation:
-    """A catalog function with its parameters fixed; callable and Keras-serializable."""
-
-    def __init__(self, activation: str, **params: float):
-        self.activation = resolve(activation)
-        self.params = spec(self.activation).validate_params(params)
-        self._fn = spec(self.activation).fn
-
-    def __call__(self, x):
-        return self._fn(x, **self.params)
-
-    def get_config(self) -> dict[str, Any]:
-        return {"activation": self.activation, **self.params}
-
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> BoundActivation:
-        return cls(**config)
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
-        return f"{self.activation}({args})"
-
-
-@keras.saving.register_keras_serializable(KERAS_PACKAGE)
-class CatalogActivation(keras.layers.Layer):
-    """Layer form of a function entry, e.g. ``CatalogActivation("tanhexp")``."""
-
-    def __init__(self, activation: str, params: dict[str, float] | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.activation = resolve(activation)
-        self.params = spec(self.activation).validate_params(params or {})
-        self._fn = spec(self.activation).fn
-        arguments = inspect.signature(self._fn).parameters
-        self._takes_training = "training" in arguments
-        # Stochastic entries (rrelu) draw from a generator the layer owns: traceable on JAX.
-        self.seed_generator = keras.random.SeedGenerator() if "seed" in arguments else None
-        self._changes_shape = spec(self.activation).changes_shape
-        self.supports_masking = not self._changes_shape
-
-    def compute_output_shape(self, input_shape):
-        if not self._changes_shape:
-            return input_shape
-        symbolic = keras.KerasTensor(input_shape, dtype=self.compute_dtype)
-        return self._fn(symbolic, **self.params).shape
-
-    def call(self, inputs, training=None):
-        extra = {}
-        if self._takes_training:
-            extra["training"] = bool(training)
-        if self.seed_generator is not None:
-            extra["seed"] = self.seed_generator
-        return self._fn(inputs, **extra, **self.params)
-
-    def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "activation": self.activation, "params": self.params}

@@ -1,7 +1,8 @@
 """Comparisons of activations: the runner, the SQLite results store and the statistics."""
 
+from actlab.activations import BoundActivation as Candidate  # what a comparison compares
 from actlab.experiments.result import ComparisonResult
-from actlab.experiments.runner import Candidate, ComparisonInterrupted, compare
+from actlab.experiments.runner import ComparisonInterrupted, compare
 from actlab.experiments.statistics import summarize
 from actlab.experiments.store import Store, StoreError
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from actlab import activations as catalog
 from actlab import tasks as task_catalog
+from actlab.activations import BoundActivation
+from actlab.checks import is_integer
 from actlab.experiments import environment
 from actlab.experiments.interrupts import ComparisonInterrupted, InterruptFlag
 from actlab.experiments.plugins import USER_ERRORS
 from actlab.experiments.progress import Progress
-from actlab.experiments.result import ComparisonResult, run_label
+from actlab.experiments.result import ComparisonResult
 from actlab.experiments.statistics import DEFAULT_TEST, check_test
 from actlab.experiments.store import (
     DEFAULT_DB,
@@ -31,58 +31,9 @@ from actlab.experiments.training import train_one, warm_up
 MAX_SEED = 2**32 - 1
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """One activation of a comparison, with its parameters, e.g. ``elu:alpha=0.5``."""
-
-    name: str
-    params: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def label(self) -> str:
-        return run_label(self.name, self.params)
-
-    @classmethod
-    def parse(cls, text: str | Candidate) -> Candidate:
-        """``"tanhexp"`` or ``"elu:alpha=0.5,..."``; checked against the catalog."""
-        if isinstance(text, Candidate):
-            return text
-        name, _, param_text = str(text).partition(":")
-        entry = catalog.spec(name)
-        raw: dict[str, float] = {}
-        for item in param_text.split(","):
-            if item:
-                key, value = _parse_assignment(item, text)
-                if key in raw:
-                    raise ValueError(
-                        f"{text!r} gives parameter {key!r} twice; give each parameter once "
-                        f"(e.g. {name}:{key}={value:g})"
-                    )
-                raw[key] = value
-        params = entry.validate_params(raw)
-        return cls(entry.name, {k: v for k, v in params.items() if k in raw})
-
-    def full_params(self) -> dict[str, float]:
-        """Every parameter, defaults included: what the activation computes with."""
-        return catalog.spec(self.name).validate_params(self.params)
-
-
-def _parse_assignment(item: str, whole: str) -> tuple[str, float]:
-    key, sep, value = item.partition("=")
-    try:
-        if not sep:
-            raise ValueError
-        return key.strip(), float(value)
-    except ValueError:
-        raise ValueError(
-            f"cannot read activation parameters in {whole!r}: write them as "
-            "name:param=value,param=value (e.g. elu:alpha=0.5)"
-        ) from None
-
-
 def seed_list(seeds: int | Iterable[int]) -> list[int]:
     """``5`` -> seeds 0..4; an explicit list of distinct seeds is kept as given."""
-    if _is_integer(seeds):
+    if is_integer(seeds):
         count = operator.index(seeds)
         if count < 1:
             raise ValueError(f"seeds must be at least 1, got {count}")
@@ -93,21 +44,13 @@ def seed_list(seeds: int | Iterable[int]) -> list[int]:
             f"(e.g. seeds=[0, 3]), not {seeds!r}"
         )
     chosen = list(seeds)
-    bad = [s for s in chosen if not _is_integer(s) or not 0 <= operator.index(s) <= MAX_SEED]
+    bad = [s for s in chosen if not is_integer(s) or not 0 <= operator.index(s) <= MAX_SEED]
     if bad:
         raise ValueError(f"seeds must be whole numbers from 0 to {MAX_SEED}, got {chosen!r}")
     chosen = [operator.index(s) for s in chosen]
     if not chosen or len(set(chosen)) != len(chosen):
         raise ValueError(f"seeds must be distinct integers, got {chosen}")
     return chosen
-
-
-def _is_integer(value: object) -> bool:
-    try:
-        operator.index(value)
-    except TypeError:
-        return False
-    return not isinstance(value, bool)
 
 
 def default_name(task, overrides: dict[str, Any]) -> str:
@@ -129,7 +72,7 @@ def stored_recipe(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def compare(
-    activations: Sequence[str | Candidate],
+    activations: Sequence[str | BoundActivation],
     task: str = "fashion_mnist_mlp",
     seeds: int | Iterable[int] = 5,
     *,
@@ -160,7 +103,7 @@ def compare(
     the current run is marked interrupted and ComparisonInterrupted is raised. A comparison
     this call created is removed again if the call fails before storing any run.
     """
-    candidates = _unique([Candidate.parse(a) for a in activations])
+    candidates = _unique([BoundActivation.parse(a) for a in activations])
     overrides = dict(overrides or {})
     if epochs is not None:
         overrides["epochs"] = epochs
@@ -216,12 +159,12 @@ def _comparison(store: Store, name: str, task: str, config: dict[str, Any]):
         raise
 
 
-def _unique(candidates: list[Candidate]) -> list[Candidate]:
+def _unique(candidates: list[BoundActivation]) -> list[BoundActivation]:
     """The candidates, each once; the same activation under two labels is refused."""
     if not candidates:
         raise ValueError("give at least one activation to compare")
-    seen: dict[str, Candidate] = {}
-    computes: dict[tuple, Candidate] = {}
+    seen: dict[str, BoundActivation] = {}
+    computes: dict[tuple, BoundActivation] = {}
     for c in candidates:
         same = computes.setdefault((c.name, *sorted(c.full_params().items())), c)
         if same.label != c.label:
@@ -233,10 +176,10 @@ def _unique(candidates: list[Candidate]) -> list[Candidate]:
     return list(seen.values())
 
 
-def _baseline_label(baseline: str | None, candidates: list[Candidate]) -> str:
+def _baseline_label(baseline: str | None, candidates: list[BoundActivation]) -> str:
     if baseline is None:
         return candidates[0].label
-    label = Candidate.parse(baseline).label
+    label = BoundActivation.parse(baseline).label
     if label not in [c.label for c in candidates]:
         raise ValueError(
             f"baseline {baseline!r} is not among the compared activations "
@@ -245,7 +188,9 @@ def _baseline_label(baseline: str | None, candidates: list[Candidate]) -> str:
     return label
 
 
-def _pending(store: Store, comparison_id: int, candidates, seeds) -> list[tuple[Candidate, int]]:
+def _pending(
+    store: Store, comparison_id: int, candidates, seeds
+) -> list[tuple[BoundActivation, int]]:
     """The runs still to do, seed-major: a noisy machine's drift spreads over activations."""
     done = store.done_keys(comparison_id)
     return [
@@ -254,7 +199,7 @@ def _pending(store: Store, comparison_id: int, candidates, seeds) -> list[tuple[
     ]  # fmt: skip
 
 
-def _warm_up(task, data, pending: list[tuple[Candidate, int]], interrupted) -> None:
+def _warm_up(task, data, pending: list[tuple[BoundActivation, int]], interrupted) -> None:
     """Untimed warm-up with the first pending activation that trains (see `warm_up`).
 
     An activation that fails here is simply passed over: its own run records the failure.
@@ -271,7 +216,7 @@ def _warm_up(task, data, pending: list[tuple[Candidate, int]], interrupted) -> N
     interrupted.check("the warm-up before the first run")
 
 
-def _is_done(done, candidate: Candidate, seed: int) -> bool:
+def _is_done(done, candidate: BoundActivation, seed: int) -> bool:
     return run_key(candidate.name, candidate.params, seed) in done
 
 

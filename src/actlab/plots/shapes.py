@@ -15,7 +15,6 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from actlab import activations as catalog
-from actlab.experiments.runner import Candidate
 from actlab.plots.style import Colors, colors_for, new_figure
 
 DEFAULT_RANGE = (-5.0, 5.0)
@@ -25,7 +24,7 @@ LINE_STYLES = ("-", "--", "-.", ":")
 #: Relative disagreement between the steps h and 4h beyond which a derivative is left out.
 _DERIVATIVE_TOLERANCE = 1e-2
 
-ActivationLike = str | Candidate
+ActivationLike = str | catalog.BoundActivation
 
 
 @dataclass(frozen=True)
@@ -39,9 +38,9 @@ class Curve:
     dy: np.ndarray = field(repr=False)
 
 
-def parse_activation(text: ActivationLike) -> Candidate:
+def parse_activation(text: ActivationLike) -> catalog.BoundActivation:
     """``"elu"`` or ``"elu:alpha=0.5"`` as a checked (name, params) pair."""
-    return Candidate.parse(text)
+    return catalog.BoundActivation.parse(text)
 
 
 def shape_problem(activation: ActivationLike) -> str | None:
@@ -148,7 +147,7 @@ def _checked_range(x_range: tuple[float, float]) -> tuple[float, float]:
     return low, high
 
 
-def _evaluator(candidate: Candidate):
+def _evaluator(candidate: catalog.BoundActivation):
     entry = catalog.spec(candidate.name)
     if entry.kind == "layer":
         return _layer_evaluator(candidate)
@@ -158,7 +157,7 @@ def _evaluator(candidate: Candidate):
     return lambda x: _checked_output(candidate.name, x, fn(x.astype(np.float32)))
 
 
-def _layer_evaluator(candidate: Candidate):
+def _layer_evaluator(candidate: catalog.BoundActivation):
     try:
         layer = catalog.layer(candidate.name, dtype=_widest_float(), **candidate.params)
         layer(np.zeros((1, 1)))  # build now: the weights are the initial ones from here on

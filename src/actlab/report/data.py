@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from actlab.activations import BoundActivation as Candidate
 from actlab.experiments.result import StoredComparison, label_table
-from actlab.experiments.runner import Candidate, stored_recipe
+from actlab.experiments.runner import stored_recipe
 from actlab.experiments.statistics import DEFAULT_TEST
 from actlab.experiments.store import Store
 
