@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -200,7 +201,7 @@ def compare(
     _check_format(output_format)
     _import_modules(import_ or [])
     overrides = _overrides(set_ or [])
-    try:
+    with _one_line_errors(kept=f"finished runs are kept in {db}"):
         result = experiments.compare(
             activations,
             task=task,
@@ -214,15 +215,22 @@ def compare(
             data_dir=data_dir,
             quiet=quiet,
         )
-    except KeyboardInterrupt as stop:  # ComparisonInterrupted, or a second Ctrl-C
-        fail(
-            f"interrupted{_during(stop)}; finished runs are kept in {db}: run the same "
-            "command again to resume",
-            code=130,
-        )
-    except (ValueError, TypeError, OSError, experiments.StoreError) as error:
-        fail(_one_line(error))
     _print_summary(result, output_format)
+
+
+@contextmanager
+def _one_line_errors(kept: str):
+    """Ctrl-C (ComparisonInterrupted, or a second one) exits 130 saying what is `kept`; bad
+    input and store trouble exit 2; each as one line."""
+    from actlab.experiments import StoreError
+
+    try:
+        yield
+    except KeyboardInterrupt as stop:
+        fail(f"interrupted{_during(stop)}; {kept}: run the same command again to resume",
+             code=130)  # fmt: skip
+    except (ValueError, TypeError, OSError, StoreError) as error:
+        fail(_one_line(error))
 
 
 def _during(stop: KeyboardInterrupt) -> str:
@@ -336,7 +344,6 @@ def tune(
 ) -> None:
     """Tune an activation's parameters (or choose the activation) with Optuna on a validation
     split, then confirm the best against the baseline on fresh seeds and the test set."""
-    from actlab import experiments
     from actlab import tune as tuning
 
     _quiet_tensorflow_retracing_warnings()
@@ -344,7 +351,7 @@ def tune(
     if (activation is None) == (choose is None):
         fail("give one activation to tune, or --choose a comma-separated list (not both)")
     names = [activation] if choose is None else [n for n in choose.split(",") if n.strip()]
-    try:
+    with _one_line_errors(kept="the study and its finished runs are kept"):
         result = tuning.tune(
             names, task=task, trials=trials, params=param or [], tune_lr=tune_lr,
             storage=storage, study=study, seeds_per_trial=seeds_per_trial, metric=metric,
@@ -352,14 +359,6 @@ def tune(
             confirm=not no_confirm, baseline=baseline, confirm_seeds=confirm_seeds, test=test,
             db=db, data_dir=data_dir, quiet=quiet,
         )  # fmt: skip
-    except KeyboardInterrupt as stop:
-        fail(
-            f"interrupted{_during(stop)}; the study and its finished runs are kept: run the "
-            "same command again to resume",
-            code=130,
-        )
-    except (ValueError, TypeError, OSError, experiments.StoreError) as error:
-        fail(_one_line(error))
     _print_tune_result(result)
 
 

@@ -4,12 +4,15 @@ failed trials are recorded, and the confirmation compares on fresh seeds."""
 
 from __future__ import annotations
 
+import signal
+
 import optuna
 import pytest
 
 from actlab import activations
-from actlab.experiments import Store
+from actlab.experiments import ComparisonInterrupted, Store
 from actlab.tune import TuneError, default_storage, trial_comparison, tune
+from actlab.tune import trials as trials_module
 
 FAST = {"task": "digits_mlp", "epochs": 2, "sampler_seed": 0, "quiet": True}
 
@@ -146,3 +149,26 @@ def test_a_repeated_configuration_is_not_trained_again(tmp_path):
     for repeat in repeats:
         earlier = trials[repeat.user_attrs["same_as"]]
         assert (earlier.params, earlier.value) == (repeat.params, repeat.value)
+
+
+def test_ctrl_c_stops_the_study_and_the_same_call_resumes_it(tmp_path, monkeypatch):
+    real_train_one = trials_module.train_one
+
+    def ctrl_c_after_the_first_epoch(*args, on_epoch, **kwargs):
+        def then_ctrl_c(record):
+            on_epoch(record)
+            signal.raise_signal(signal.SIGINT)  # sets the flag: training stops at a boundary
+
+        monkeypatch.setattr(trials_module, "train_one", real_train_one)  # once only
+        return real_train_one(*args, on_epoch=then_ctrl_c, **kwargs)
+
+    monkeypatch.setattr(trials_module, "train_one", ctrl_c_after_the_first_epoch)
+    db = tmp_path / "r.db"
+    with pytest.raises(ComparisonInterrupted):
+        tune("relu", trials=1, db=db, confirm=False, **FAST)
+    result = tune("relu", trials=1, db=db, confirm=False, **FAST)
+    assert [t.state.name for t in _trials(result)] == ["FAIL", "COMPLETE"]
+    with Store(db, readonly=True) as store:
+        runs = store.runs()
+    assert list(runs["status"]) == ["interrupted", "finished"]
+    assert runs["error"].iloc[0] == "interrupted by the user (Ctrl-C)"
