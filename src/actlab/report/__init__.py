@@ -5,7 +5,13 @@
 ...                     output_format="markdown")                      # post.md + post_files/
 """
 
-from actlab.report.build import FORMATS, build_report, image_folder, write_report
+from actlab.report.build import (
+    FORMATS,
+    build_report,
+    image_folder,
+    write_document,
+    write_report,
+)
 from actlab.report.data import ComparisonData, ReportError, load_comparison, resolve_baseline
 from actlab.report.document import Document
 from actlab.report.html import render_html
@@ -22,5 +28,6 @@ __all__ = [
     "render_html",
     "render_markdown",
     "resolve_baseline",
+    "write_document",
     "write_report",
 ]

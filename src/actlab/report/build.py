@@ -50,16 +50,26 @@ def write_report(
     is written whole or not at all (`write_atomically`): a kill or a full disk leaves the
     previous report as it was.
     """
-    if output_format not in FORMATS:
-        raise ReportError(f"format must be one of {', '.join(FORMATS)}, got {output_format!r}")
+    _check_format(output_format)
     document = build_report(db, name, baseline=baseline, band=band, confusion=confusion,
                             data_dir=data_dir)  # fmt: skip
+    return write_document(document, output, output_format)
+
+
+def write_document(document: Document, output: str | Path, output_format: str) -> list[Path]:
+    """Write any report `document` as `write_report` does; return the files written."""
+    _check_format(output_format)
     output = Path(output)
     _make_folder(output.parent)
     if output_format == "html":
         write_atomically(output, render_html(document).encode("utf-8"))
         return [output]
     return _write_markdown(document, output)
+
+
+def _check_format(output_format: str) -> None:
+    if output_format not in FORMATS:
+        raise ReportError(f"format must be one of {', '.join(FORMATS)}, got {output_format!r}")
 
 
 def write_atomically(path: Path, content: bytes) -> None:

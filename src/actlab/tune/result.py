@@ -48,9 +48,16 @@ class TuneResult:
         return self.study().trials_dataframe()
 
     def importances(self) -> dict[str, float]:
-        """Each searched parameter's importance for the metric (Optuna's fANOVA), over
-        the complete trials."""
+        """Each searched parameter's importance for the metric, over the complete trials
+        (Optuna's `get_param_importances` with its default evaluator)."""
         return optuna.importance.get_param_importances(self.study())
+
+    def write_report(self, output: str | Path, output_format: str = "html") -> list[Path]:
+        """The study's report (trials, history, importances, slices) as one HTML page, or
+        Markdown + PNGs; the files written."""
+        from actlab.tune.report import write_study_report
+
+        return write_study_report(output, self.study(), output_format)
 
     def verdict(self) -> str | None:
         """The confirmation's verdict for the best configuration against the baseline
