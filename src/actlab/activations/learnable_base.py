@@ -1,7 +1,9 @@
 """What every learnable activation layer shares: weight sharing, float32 math, checked arguments.
 
 Each layer of the learnable family subclasses `LearnableActivation` and writes only `build`
-(its weights) and `activate` (its formula, in `keras.ops`). The base class gives them:
+(its weights) and `activate` (its formula, in `keras.ops`); a layer with a single weight that
+starts at a constant (PReLU's alpha) subclasses `OneWeightActivation`, which builds it. The base
+class gives them:
 
 - ``shared_axes`` as in Keras' PReLU, with the paper's sharing as default: ``"channel"`` (one
   weight per channel of a channels-last input, the usual choice), ``"layer"`` (one weight for
@@ -20,7 +22,8 @@ from typing import Any, ClassVar
 import keras
 from keras import ops
 
-from actlab.activations.registry import HALF_DTYPES, KERAS_PACKAGE, spec
+from actlab.activations.numerics import half_in_float32
+from actlab.activations.registry import KERAS_PACKAGE, spec
 from actlab.checks import is_integer, is_real
 
 SHARING_MODES = ("channel", "layer")
@@ -107,9 +110,7 @@ class LearnableActivation(keras.layers.Layer):
         )  # fmt: skip
 
     def call(self, inputs, training=None):
-        dtype = keras.backend.standardize_dtype(inputs.dtype)
-        x = ops.cast(inputs, "float32") if dtype in HALF_DTYPES else inputs
-        return ops.cast(self.activate(x, training=training), dtype)
+        return half_in_float32(self.activate, inputs, training=training)
 
     def activate(self, x, training=None):  # pragma: no cover - every subclass overrides it
         raise NotImplementedError
@@ -118,6 +119,32 @@ class LearnableActivation(keras.layers.Layer):
     def value(weight, x):
         """`weight` in the dtype of the computation on `x`."""
         return ops.cast(weight, x.dtype)
+
+
+class OneWeightActivation(LearnableActivation):
+    """A learnable activation with one weight, per unit after sharing, started at a constant.
+
+    Subclasses set `weight_name` and write `activate`; their constructor takes the start as the
+    registered parameter ``<weight_name>_init`` and passes it on.
+    """
+
+    weight_name: ClassVar[str] = ""
+
+    def __init__(self, initial_value, shared_axes=None, **kwargs):
+        super().__init__(shared_axes=shared_axes, **kwargs)
+        setattr(self, self._init_name, self.checked(self._init_name, initial_value))
+
+    @property
+    def _init_name(self) -> str:
+        return f"{self.weight_name}_init"
+
+    def build(self, input_shape):
+        start = keras.initializers.Constant(getattr(self, self._init_name))
+        weight = self.add_float32_weight(self.weight_name, self.weight_shape(input_shape), start)
+        setattr(self, self.weight_name, weight)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), self._init_name: getattr(self, self._init_name)}
 
 
 def _checked_shared_axes(shared_axes, owner: str):

@@ -5,7 +5,11 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from actlab.activations.learnable_base import LearnableActivation, checked_seed
+from actlab.activations.learnable_base import (
+    LearnableActivation,
+    OneWeightActivation,
+    checked_seed,
+)
 from actlab.activations.registry import registrar
 from actlab.activations.spec import Param, Reference
 
@@ -32,7 +36,7 @@ ACON_REFERENCE = Reference(
     note="beta is learned per channel, as in the paper's Swish with trainable beta; Keras' "
     "silu/swish and torch.nn.SiLU fix beta = 1.",
 )
-class SwishBeta(LearnableActivation):
+class SwishBeta(OneWeightActivation):
     """Swish with a learnable beta: `f(x) = x * sigmoid(beta x)`, beta per channel from 1.
 
     Ramachandran, Zoph & Le 2017, "Searching for Activation Functions" (arXiv 1710.05941).
@@ -40,22 +44,13 @@ class SwishBeta(LearnableActivation):
     """
 
     catalog_name = "swish_beta"
+    weight_name = "beta"
 
     def __init__(self, beta_init=1.0, shared_axes=None, **kwargs):
-        super().__init__(shared_axes=shared_axes, **kwargs)
-        self.beta_init = self.checked("beta_init", beta_init)
-
-    def build(self, input_shape):
-        shape = self.weight_shape(input_shape)
-        self.beta = self.add_float32_weight(
-            "beta", shape, keras.initializers.Constant(self.beta_init)
-        )
+        super().__init__(beta_init, shared_axes=shared_axes, **kwargs)
 
     def activate(self, x, training=None):
         return x * ops.sigmoid(self.value(self.beta, x) * x)
-
-    def get_config(self):
-        return {**super().get_config(), "beta_init": self.beta_init}
 
 
 def acon(x, p1, p2, beta):

@@ -5,7 +5,12 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from actlab.activations.learnable_base import AtLeast, LearnableActivation, checked_seed
+from actlab.activations.learnable_base import (
+    AtLeast,
+    LearnableActivation,
+    OneWeightActivation,
+    checked_seed,
+)
 from actlab.activations.registry import registrar
 from actlab.activations.spec import Param, Reference
 
@@ -31,7 +36,7 @@ _Constant = keras.initializers.Constant
     "channel-shared variant). keras.layers.PReLU defaults to one slope per unit, initialised "
     "to 0; torch.nn.PReLU to one slope for the whole layer, initialised to 0.25.",
 )
-class PReLU(LearnableActivation):
+class PReLU(OneWeightActivation):
     """Parametric ReLU: `f(x) = max(0, x) + alpha * min(0, x)`, alpha learned per channel.
 
     He et al. 2015, "Delving Deep into Rectifiers" (arXiv 1502.01852); alpha starts at 0.25.
@@ -40,22 +45,15 @@ class PReLU(LearnableActivation):
     """
 
     catalog_name = "prelu"
+    weight_name = "alpha"
 
     def __init__(self, alpha_init=0.25, shared_axes=None, **kwargs):
-        super().__init__(shared_axes=shared_axes, **kwargs)
-        self.alpha_init = self.checked("alpha_init", alpha_init)
-
-    def build(self, input_shape):
-        shape = self.weight_shape(input_shape)
-        self.alpha = self.add_float32_weight("alpha", shape, _Constant(self.alpha_init))
+        super().__init__(alpha_init, shared_axes=shared_axes, **kwargs)
 
     def activate(self, x, training=None):
         # One select, one product: half the passes of relu(x) - alpha relu(-x), and at x = 0
         # the input gradient is alpha, as in torch.nn.PReLU.
         return ops.where(x > 0, x, self.value(self.alpha, x) * x)
-
-    def get_config(self):
-        return {**super().get_config(), "alpha_init": self.alpha_init}
 
 
 @register(
@@ -73,7 +71,7 @@ class PReLU(LearnableActivation):
     "moves the output, not the kink: f(x) = b for x <= 0, x + b above (the paper's relu(x + b) "
     "+ c with the inner bias absorbed by the preceding layer).",
 )
-class FlexibleReLU(LearnableActivation):
+class FlexibleReLU(OneWeightActivation):
     """Flexible ReLU: `f(x) = max(0, x) + b`, b learned per channel (starts at 0).
 
     Qiu, Xu & Cai 2017, "FReLU: Flexible Rectified Linear Units for Improving Convolutional
@@ -82,20 +80,13 @@ class FlexibleReLU(LearnableActivation):
     """
 
     catalog_name = "flexible_relu"
+    weight_name = "bias"
 
     def __init__(self, bias_init=0.0, shared_axes=None, **kwargs):
-        super().__init__(shared_axes=shared_axes, **kwargs)
-        self.bias_init = self.checked("bias_init", bias_init)
-
-    def build(self, input_shape):
-        shape = self.weight_shape(input_shape)
-        self.bias = self.add_float32_weight("bias", shape, _Constant(self.bias_init))
+        super().__init__(bias_init, shared_axes=shared_axes, **kwargs)
 
     def activate(self, x, training=None):
         return ops.relu(x) + self.value(self.bias, x)
-
-    def get_config(self):
-        return {**super().get_config(), "bias_init": self.bias_init}
 
 
 @register(

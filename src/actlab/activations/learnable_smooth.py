@@ -9,7 +9,11 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from actlab.activations.learnable_base import LearnableActivation, sequence_of_floats
+from actlab.activations.learnable_base import (
+    LearnableActivation,
+    OneWeightActivation,
+    sequence_of_floats,
+)
 from actlab.activations.numerics import where_safe
 from actlab.activations.registry import registrar
 from actlab.activations.spec import Param, Reference
@@ -162,7 +166,7 @@ def _log1p_ratio(w):
     "for alpha x > 88 (e^{alpha x} overflows) and, for alpha < 0, below the pole "
     "x = 1/alpha - alpha where the logarithm is undefined.",
 )
-class SoftExponential(LearnableActivation):
+class SoftExponential(OneWeightActivation):
     """Soft exponential: logarithmic for alpha < 0, identity at 0, exponential for alpha > 0.
 
     `f = -ln(1 - alpha (x + alpha)) / alpha` (alpha < 0), `x` (alpha = 0),
@@ -171,16 +175,10 @@ class SoftExponential(LearnableActivation):
     """
 
     catalog_name = "soft_exponential"
+    weight_name = "alpha"
 
     def __init__(self, alpha_init=0.0, shared_axes=None, **kwargs):
-        super().__init__(shared_axes=shared_axes, **kwargs)
-        self.alpha_init = self.checked("alpha_init", alpha_init)
-
-    def build(self, input_shape):
-        shape = self.weight_shape(input_shape)
-        self.alpha = self.add_float32_weight(
-            "alpha", shape, keras.initializers.Constant(self.alpha_init)
-        )
+        super().__init__(alpha_init, shared_axes=shared_axes, **kwargs)
 
     def activate(self, x, training=None):
         alpha = self.value(self.alpha, x) + ops.zeros_like(x)
@@ -195,9 +193,6 @@ class SoftExponential(LearnableActivation):
         w = ops.where(w < _LOG1P_FLOOR, _LOG1P_FLOOR, w)
         logarithmic = (x + a_neg) * _log1p_ratio(w)
         return ops.where(positive, exponential, logarithmic)
-
-    def get_config(self):
-        return {**super().get_config(), "alpha_init": self.alpha_init}
 
 
 def _sinc(z):
@@ -230,7 +225,7 @@ def _sinc(z):
     note="alpha is learned per channel. Computed as x + x sin(alpha x) sinc(alpha x), equal to "
     "sin^2(alpha x)/alpha without dividing by alpha, so alpha near 0 is safe (the limit is x).",
 )
-class SnakeLearnable(LearnableActivation):
+class SnakeLearnable(OneWeightActivation):
     """Snake with a learnable frequency: `f(x) = x + sin(alpha x)^2 / alpha`, alpha per channel.
 
     Ziyin, Hartwig & Ueda 2020, "Neural Networks Fail to Learn Periodic Functions and How to
@@ -238,20 +233,11 @@ class SnakeLearnable(LearnableActivation):
     """
 
     catalog_name = "snake_learnable"
+    weight_name = "alpha"
 
     def __init__(self, alpha_init=0.5, shared_axes=None, **kwargs):
-        super().__init__(shared_axes=shared_axes, **kwargs)
-        self.alpha_init = self.checked("alpha_init", alpha_init)
-
-    def build(self, input_shape):
-        shape = self.weight_shape(input_shape)
-        self.alpha = self.add_float32_weight(
-            "alpha", shape, keras.initializers.Constant(self.alpha_init)
-        )
+        super().__init__(alpha_init, shared_axes=shared_axes, **kwargs)
 
     def activate(self, x, training=None):
         z = self.value(self.alpha, x) * x
         return x + x * ops.sin(z) * _sinc(z)
-
-    def get_config(self):
-        return {**super().get_config(), "alpha_init": self.alpha_init}
