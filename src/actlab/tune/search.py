@@ -3,6 +3,7 @@ a comparison of the best configuration with a baseline on fresh seeds."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from actlab.experiments import Candidate, Store, compare
 from actlab.experiments.interrupts import InterruptFlag
 from actlab.experiments.progress import Progress
 from actlab.experiments.runner import DEFAULT_DB, default_name
-from actlab.experiments.statistics import DEFAULT_TEST
+from actlab.experiments.statistics import DEFAULT_TEST, check_test
 from actlab.tune.pruning import METRICS
 from actlab.tune.result import TuneResult
 from actlab.tune.space import LEARNING_RATE_PARAM, SearchSpace, TuneError, build_space
@@ -82,6 +83,8 @@ def tune(
     _check_choice("metric", metric, METRICS)
     _check_choice("sampler", sampler, SAMPLERS)
     the_pruner = make_pruner(pruner)
+    base = Candidate.parse(baseline)  # refused now, not after the trials
+    check_test(test)
     overrides = dict(overrides or {})
     if epochs is not None:
         overrides["epochs"] = epochs
@@ -111,9 +114,9 @@ def tune(
     result = _best(the_study, space, url, Path(db), metric, trial_seeds)
     if not confirm:
         return result
-    confirmation = _confirm(result, base_task, overrides, baseline, confirm_seeds, test, db,
+    confirmation = _confirm(result, base_task, overrides, base, confirm_seeds, test, db,
                             data_dir, quiet)  # fmt: skip
-    return TuneResult(**{**result.__dict__, "confirmation": confirmation})
+    return dataclasses.replace(result, confirmation=confirmation)
 
 
 def default_study_name(task, overrides: dict[str, Any], space: SearchSpace) -> str:
@@ -178,7 +181,7 @@ def _best(study: optuna.Study, space: SearchSpace, url: str, db: Path, metric: s
     )  # fmt: skip
 
 
-def _confirm(result: TuneResult, base_task, overrides: dict[str, Any], baseline: str,
+def _confirm(result: TuneResult, base_task, overrides: dict[str, Any], base: Candidate,
              confirm_seeds: int, test: str, db, data_dir, quiet: bool):  # fmt: skip
     """`compare` of the best configuration and the baseline on fresh seeds (after the
     trials'), on the test set; with a tuned learning rate, both train with it."""
@@ -186,7 +189,6 @@ def _confirm(result: TuneResult, base_task, overrides: dict[str, Any], baseline:
         overrides = {**overrides, LEARNING_RATE_PARAM: result.learning_rate}
     first = len(result.trial_seeds)
     seeds = range(first, first + confirm_seeds)
-    base = Candidate.parse(baseline)
     candidates = [base] if base.label == result.best.label else [base, result.best]
     return compare(
         candidates, task=base_task.name, seeds=seeds, baseline=base.label, test=test, db=db,
