@@ -2,6 +2,7 @@
 
 Images are uint8 NHWC, labels int64. File datasets (mnist, fashion_mnist, cifar10, cifar100)
 are found locally or downloaded and SHA-256-checked; digits and synthetic need no files.
+Your own data: ``register("my_data", loader)``, then ``load_split("my_data")`` (see `own`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,17 @@ from actlab.data.errors import (
     FormatError,
     UnknownDatasetError,
 )
-from actlab.data.registry import describe, load, names, resolve
+from actlab.data.own import Split, to_split
+from actlab.data.registry import (
+    describe,
+    is_own,
+    load,
+    load_split,
+    names,
+    register,
+    resolve,
+    unregister,
+)
 from actlab.data.sources import cache_dir, search_dirs
 
 __all__ = [
@@ -27,11 +38,17 @@ __all__ = [
     "DatasetError",
     "DownloadError",
     "FormatError",
+    "Split",
     "UnknownDatasetError",
     "cache_dir",
     "describe",
+    "is_own",
     "load",
+    "load_split",
     "names",
+    "register",
     "resolve",
     "search_dirs",
+    "to_split",
+    "unregister",
 ]

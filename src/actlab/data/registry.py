@@ -8,8 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from actlab.checks import closest, did_you_mean
-from actlab.data import formats, generated, sources
+from actlab.data import formats, generated, own, sources
 from actlab.data.dataset import Dataset
 from actlab.data.errors import DatasetArgumentError, UnknownDatasetError
 
@@ -36,11 +38,13 @@ class Entry:
     description: str
     from_files: Callable[[str, sources.Located], Dataset] | None = None
     generate: Callable[..., Dataset] | None = None
+    loader: Callable[..., Any] | None = None  # a user's, registered with `register`
 
     @property
     def options(self) -> tuple[str, ...]:
-        """Keyword options `load` passes on to `generate`."""
-        return tuple(inspect.signature(self.generate).parameters) if self.generate else ()
+        """Keyword options `load` passes on to `generate` (or to a user's `loader`)."""
+        made_by = self.generate or self.loader
+        return tuple(inspect.signature(made_by).parameters) if made_by else ()
 
 
 def _idx_builder(class_names: tuple[str, ...]) -> Callable[[str, sources.Located], Dataset]:
@@ -112,11 +116,84 @@ def load(
     """
     entry = _ENTRIES[resolve(name)]
     _check_options(entry, options)
+    if entry.loader is not None:
+        return _as_dataset(entry, load_split(entry.name, **options))
     if entry.generate is not None:
         return entry.generate(**options)
     assert entry.from_files is not None
     located = sources.locate(entry.name, data_dir, download=bool(download), mirror=mirror)
     return entry.from_files(entry.name, located)
+
+
+def register(
+    name: str, loader: Callable[..., Any], *, description: str = "", override: bool = False
+) -> str:
+    """Add your own dataset: `loader(**options)` returns its data in any form
+    `actlab.data.own.to_split` takes (NumPy arrays, tf.data.Datasets, torch DataLoaders).
+
+    Then ``Task(dataset=name, ...)``, ``compare(..., data=name)`` and `load_split` use it
+    (`load` too, when its inputs are uint8 images). A registered name needs
+    ``override=True`` to be replaced; a built-in dataset cannot be.
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise DatasetArgumentError(f"a dataset name must be a snake_case identifier, got {name!r}")
+    if not callable(loader):
+        raise DatasetArgumentError(
+            f"register({name!r}, loader): loader must be a function returning the data, got "
+            f"{type(loader).__name__}"
+        )
+    taken = _ENTRIES.get(name)
+    if taken is not None and (taken.loader is None or not override):
+        fix = "choose another name" if taken.loader is None else "pass override=True"
+        raise DatasetArgumentError(f"dataset {name!r} exists; {fix}")
+    doc = (inspect.getdoc(loader) or "").split("\n")[0]
+    _ENTRIES[name] = Entry(name, description or doc or "your own data", loader=loader)
+    return name
+
+
+def unregister(name: str) -> None:
+    """Remove a dataset added with `register` (built-in ones stay)."""
+    entry = _ENTRIES.get(name)
+    if entry is not None and entry.loader is None:
+        raise DatasetArgumentError(f"dataset {name!r} is built in and cannot be removed")
+    _ENTRIES.pop(name, None)
+
+
+def is_own(name: str) -> bool:
+    """Whether `name` is a dataset added with `register`."""
+    entry = _ENTRIES.get(resolve(name))
+    return entry is not None and entry.loader is not None
+
+
+def load_split(
+    name: str,
+    data_dir: str | os.PathLike[str] | None = None,
+    download: bool = True,
+    *,
+    mirror: str | None = None,
+    **options: Any,
+) -> own.Split:
+    """The four arrays of dataset `name`, built-in or your own (inputs as given: uint8
+    images for the built-in ones)."""
+    entry = _ENTRIES[resolve(name)]
+    if entry.loader is None:
+        return own.to_split(load(name, data_dir, download, mirror=mirror, **options))
+    _check_options(entry, options)
+    return own.to_split(entry.loader(**options), f"dataset {entry.name!r}")
+
+
+def _as_dataset(entry: Entry, split: own.Split) -> Dataset:
+    """A user's split as a `Dataset` record, which holds uint8 images only."""
+    if not (split.x_train.dtype == split.x_test.dtype == np.uint8 and split.x_train.ndim == 4):
+        raise DatasetArgumentError(
+            f"dataset {entry.name!r} is not uint8 images (N, H, W, C) (its inputs are "
+            f"{split.x_train.dtype} of shape {split.x_train.shape}); read it with "
+            f"actlab.data.load_split({entry.name!r})"
+        )
+    labels = [y.astype(np.int64) for y in (split.y_train, split.y_test)]
+    class_names = tuple(str(i) for i in range(split.num_classes))
+    return Dataset(entry.name, split.x_train, labels[0], split.x_test, labels[1], class_names,
+                   "registered with actlab.data.register")  # fmt: skip
 
 
 def _check_options(entry: Entry, options: dict[str, Any]) -> None:
@@ -126,9 +203,10 @@ def _check_options(entry: Entry, options: dict[str, Any]) -> None:
     accepted = ", ".join(entry.options) or "none"
     close = closest(unknown[0], entry.options, n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
+    also = "" if entry.loader else " (every dataset also takes data_dir, download and mirror)"
     raise DatasetArgumentError(
         f"{entry.name}: unknown keyword argument {unknown[0]!r}{hint}. Options it takes: "
-        f"{accepted} (every dataset also takes data_dir, download and mirror)."
+        f"{accepted}{also}."
     )
 
 

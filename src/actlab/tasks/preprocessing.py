@@ -29,3 +29,11 @@ def integer_labels(labels, num_classes: int) -> np.ndarray:
             f"labels must lie in [0, {num_classes - 1}], got {labels.min()}..{labels.max()}"
         )
     return labels
+
+
+def model_inputs(inputs) -> np.ndarray:
+    """uint8 images as `scale_images` makes them; any other numbers as float32, unchanged."""
+    inputs = np.asarray(inputs)
+    if inputs.dtype == np.uint8:
+        return scale_images(inputs)
+    return inputs.astype(np.float32)

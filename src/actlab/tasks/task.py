@@ -18,7 +18,7 @@ import keras
 from actlab import models
 from actlab.tasks import fields
 from actlab.tasks.fields import TaskConfigError
-from actlab.tasks.preprocessing import integer_labels, scale_images
+from actlab.tasks.preprocessing import integer_labels, model_inputs
 
 #: Keys a task's `model_options` may not hold: the task sets them itself.
 _RESERVED_MODEL_OPTIONS = ("weight_decay", "activation_params", "input_shape", "num_classes")
@@ -153,11 +153,12 @@ class Task:
 
     # ----------------------------------------------------------------- what a runner needs
     def load_data(self, data_dir=None, download: bool = True):
-        """``(x_train, y_train, x_test, y_test)``: float32 images in [0, 1], int64 labels (N,)."""
+        """``(x_train, y_train, x_test, y_test)``: float32 inputs, int64 labels (N,); uint8
+        images are scaled to [0, 1], your own data's other inputs kept as given."""
         from actlab import data  # lazy: datasets are only needed to train
 
-        ds = data.load(self.dataset, data_dir=data_dir, download=download, **self.dataset_options)
-        x_train, x_test = scale_images(ds.x_train), scale_images(ds.x_test)
+        ds = data.load_split(self.dataset, data_dir, download, **self.dataset_options)
+        x_train, x_test = model_inputs(ds.x_train), model_inputs(ds.x_test)
         if x_train.shape[1:] != self.input_shape:
             raise ValueError(
                 f"task {self.name!r} expects inputs of shape {self.input_shape}, dataset "
