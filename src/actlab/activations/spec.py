@@ -108,6 +108,12 @@ class ActivationSpec:
     def defaults(self) -> dict[str, float]:
         return {p.name: p.default for p in self.params}
 
+    def _repr_html_(self) -> str:
+        """The entry as an HTML table in a notebook, its formula for MathJax."""
+        from actlab.notebook import spec_html
+
+        return spec_html(self)
+
     def param(self, name: str) -> Param:
         for p in self.params:
             if p.name == name:

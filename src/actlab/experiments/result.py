@@ -99,6 +99,12 @@ class ComparisonResult:
         arrays = self.predictions(run_id)
         return int(np.sum(arrays["y_true"][:count] != arrays["y_pred"][:count]))
 
+    def _repr_html_(self) -> str:
+        """The table, as an HTML table in a notebook (see `actlab.notebook`)."""
+        from actlab.notebook import comparison_html
+
+        return comparison_html(self)
+
     @property
     def _stored(self) -> StoredComparison:
         return StoredComparison(self.db, self.name)

@@ -20,20 +20,30 @@ def summary_table(summary: pd.DataFrame, title: str = "") -> Table:
     note = unpaired_note(summary)
     table = Table(title=Text(title), caption=Text(note) if note else None)
     table.add_column("activation", no_wrap=True)
-    for column in ("runs", "test accuracy", "95% CI", "test loss", "ms/step [95% CI]",
-                   "time × [95% CI]", "Δ acc [95% CI]", "d", "test (pairs)",
-                   "p (Holm)"):  # fmt: skip
+    for column in SUMMARY_COLUMNS[1:-1]:
         table.add_column(column, justify="right", no_wrap=column.startswith("Δ"))
     table.add_column("verdict")
     for row in summary.itertuples():
-        cells = (
-            row.Index, _runs(row), _pm(row.accuracy_mean, row.accuracy_std),
-            _interval(row.accuracy_ci95_low, row.accuracy_ci95_high), _num(row.loss_mean, 4),
-            step_time_text(row), time_ratio_text(row), difference_text(row),
-            _num(row.cohens_d, 2), accuracy_test_text(row), _num(row.p_holm, 3),
-        )  # fmt: skip
-        table.add_row(*map(Text, cells), Text(row.verdict, VERDICT_STYLE.get(row.verdict, "")))
+        *cells, verdict = summary_cells(row)
+        table.add_row(*map(Text, cells), Text(verdict, VERDICT_STYLE.get(verdict, "")))
     return table
+
+
+#: The columns of `summary_table` (and of a comparison's HTML table in a notebook).
+SUMMARY_COLUMNS = (
+    "activation", "runs", "test accuracy", "95% CI", "test loss", "ms/step [95% CI]",
+    "time × [95% CI]", "Δ acc [95% CI]", "d", "test (pairs)", "p (Holm)", "verdict",
+)  # fmt: skip
+
+
+def summary_cells(row) -> tuple[str, ...]:
+    """The texts of one `summarize` row (from ``itertuples()``), one per SUMMARY_COLUMNS."""
+    return (
+        row.Index, _runs(row), _pm(row.accuracy_mean, row.accuracy_std),
+        _interval(row.accuracy_ci95_low, row.accuracy_ci95_high), _num(row.loss_mean, 4),
+        step_time_text(row), time_ratio_text(row), difference_text(row),
+        _num(row.cohens_d, 2), accuracy_test_text(row), _num(row.p_holm, 3), row.verdict,
+    )  # fmt: skip
 
 
 def unpaired_note(summary: pd.DataFrame) -> str:
