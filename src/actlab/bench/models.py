@@ -87,7 +87,9 @@ def _training_steps(model: keras.Model, x, y, steps: int):
 
 def activation_layers(model: keras.Model) -> list[keras.layers.Layer]:
     """The model's hidden activation layers (catalog functions and learnable entries)."""
-    learnable = tuple(s.layer_class for s in activations.specs() if s.kind == "layer")
+    learnable = tuple(
+        s.layer_class for s in activations.specs() if s.kind == "layer" and s.layer_class
+    )
     kinds = (activations.CatalogActivation, *learnable)
     found = []
     for layer in model.layers:

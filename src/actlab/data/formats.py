@@ -20,7 +20,7 @@ from actlab.data.errors import FormatError
 try:  # NumPy >= 2 (and the forward-compatible stub in 1.26)
     from numpy._core.multiarray import _reconstruct
 except ImportError:  # pragma: no cover - older NumPy
-    from numpy.core.multiarray import _reconstruct
+    from numpy.core.multiarray import _reconstruct  # type: ignore[no-redef]
 
 IDX_UBYTE = 0x08
 

@@ -85,8 +85,8 @@ def _image_shape(shape: object) -> tuple[int, int, int]:
             f"synthetic: shape must be (height, width) or (height, width, channels) of positive "
             f"ints, got {shape!r}"
         )
-    dims = tuple(int(d) for d in dims)
-    return (*dims, 1) if len(dims) == 2 else dims  # type: ignore[return-value]
+    height, width, *channels = (int(d) for d in dims)
+    return (height, width, channels[0] if channels else 1)
 
 
 def _check_int(name: str, value: object, minimum: int) -> None:

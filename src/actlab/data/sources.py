@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import os
 import sys
 import tempfile
@@ -96,7 +97,7 @@ def sha256_gunzipped(path: Path) -> str | None:
         return None
 
 
-def _sha256_stream(f: BinaryIO) -> str:
+def _sha256_stream(f: io.BufferedIOBase) -> str:
     digest = hashlib.sha256()
     while chunk := f.read(CHUNK):
         digest.update(chunk)

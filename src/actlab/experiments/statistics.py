@@ -57,6 +57,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -335,7 +336,7 @@ def _group(name: str, frame: pd.DataFrame) -> _Group:
     )
 
 
-def _describe(group: _Group, baseline: _Group, test: str) -> dict[str, object]:
+def _describe(group: _Group, baseline: _Group, test: str) -> dict[str, Any]:
     why_no_test = None if group is baseline else _why_no_test(group, baseline)
     tested = group is not baseline and why_no_test is None
     return {
@@ -383,9 +384,7 @@ def _time_columns(group: _Group, baseline: _Group) -> dict[str, float]:
     }
 
 
-def _difference_columns(
-    group: _Group, baseline: _Group, test: str, tested: bool
-) -> dict[str, object]:
+def _difference_columns(group: _Group, baseline: _Group, test: str, tested: bool) -> dict[str, Any]:
     paired = group.has_seeds and baseline.has_seeds
     found = accuracy_difference(group.accuracy, baseline.accuracy, test, paired=paired)
     return {
@@ -407,7 +406,7 @@ def _why_no_test(group: _Group, baseline: _Group) -> str | None:
     return None
 
 
-def _add_holm(rows: dict[str, dict[str, object]], baseline: str) -> None:
+def _add_holm(rows: dict[str, dict[str, Any]], baseline: str) -> None:
     others = [name for name in rows if name != baseline]
     adjusted = holm_adjust([rows[name]["p_value"] for name in others])
     rows[baseline]["p_holm"] = math.nan
@@ -415,7 +414,7 @@ def _add_holm(rows: dict[str, dict[str, object]], baseline: str) -> None:
         rows[name]["p_holm"] = float(p)
 
 
-def _verdict(row: dict[str, object], *, is_baseline: bool, alpha: float) -> str:
+def _verdict(row: dict[str, Any], *, is_baseline: bool, alpha: float) -> str:
     reason = row.pop("why_no_test")
     if is_baseline:
         return BASELINE
@@ -427,7 +426,7 @@ def _verdict(row: dict[str, object], *, is_baseline: bool, alpha: float) -> str:
 
 
 def _row_order(
-    rows: dict[str, dict[str, object]], baseline: str, order: Sequence[str] | None
+    rows: dict[str, dict[str, Any]], baseline: str, order: Sequence[str] | None
 ) -> list[str]:
     named = [name for name in (order or ()) if name != baseline]
     unknown = [name for name in named if name not in rows]
@@ -440,7 +439,7 @@ def _row_order(
     return [baseline, *named, *rest]
 
 
-def _by_mean_accuracy(row: dict[str, object]) -> tuple[bool, float, str]:
+def _by_mean_accuracy(row: dict[str, Any]) -> tuple[bool, float, str]:
     mean = row["accuracy_mean"]
     return (math.isnan(mean), -mean if not math.isnan(mean) else 0.0, row["activation"])
 

@@ -52,14 +52,14 @@ def confusion_matrices(
     rows = math.ceil(len(matrices) / columns)
     figure = new_figure(4.2 * columns + 1.0, 4.6 * rows + 0.9)
     axes = figure.subplots(rows, columns, squeeze=False)
-    image = None
+    images = []
     for ax, (label, counts) in zip(axes.flat, matrices.items(), strict=False):
-        image = _draw_matrix(ax, np.asarray(counts), class_names)
+        images.append(_draw_matrix(ax, np.asarray(counts), class_names))
         subtitle = (subtitles or {}).get(label)
         ax.set_title(label + (f"\n{plain_text(subtitle)}" if subtitle else ""), fontsize="medium")
     for ax in list(axes.flat)[len(matrices) :]:
         ax.set_axis_off()
-    colorbar = figure.colorbar(image, ax=axes, shrink=0.8)
+    colorbar = figure.colorbar(images[-1], ax=axes, shrink=0.8)
     colorbar.set_label("fraction of the true class")
     figure.suptitle(plain_text(title))
     return figure

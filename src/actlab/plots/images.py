@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 from matplotlib import colormaps
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from actlab.plots.style import new_figure, plain_text
@@ -188,7 +189,7 @@ def _mosaic(
     return mosaic, origins
 
 
-def _mosaic_figure(columns: int, count: int, tile_height: float) -> tuple[Figure, object]:
+def _mosaic_figure(columns: int, count: int, tile_height: float) -> tuple[Figure, Axes]:
     rows = math.ceil(count / columns)
     figure = new_figure(columns * TILE_INCHES + 1.2, rows * TILE_INCHES * tile_height + 1.0)
     ax = figure.subplots()

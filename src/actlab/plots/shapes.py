@@ -177,7 +177,7 @@ def _widest_float() -> str:
     if keras.backend.backend() == "jax":
         import jax
 
-        return "float64" if jax.config.jax_enable_x64 else "float32"
+        return "float64" if jax.config.read("jax_enable_x64") else "float32"
     return "float64"
 
 

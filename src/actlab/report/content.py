@@ -19,7 +19,7 @@ from actlab.experiments.tables import (
     unpaired_note,
 )
 from actlab.report.data import ComparisonData
-from actlab.report.document import Code, Document, Link, Paragraph, Section, Table
+from actlab.report.document import Cell, Code, Document, Link, Paragraph, Section, Table
 from actlab.report.figures import FigureSet
 
 ALPHA = 0.05
@@ -75,7 +75,7 @@ def statistics_table(data: ComparisonData) -> Table:
 
 def activations_table(data: ComparisonData) -> Table:
     """Each compared activation: parameters (defaults included), kind, formula, paper."""
-    rows = []
+    rows: list[list[Cell]] = []
     for candidate in data.candidates():
         try:
             entry = catalog.spec(candidate.name)

@@ -6,6 +6,7 @@ Markdown renderers escape it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -36,7 +37,7 @@ class Paragraph:
 @dataclass(frozen=True)
 class Table:
     headers: list[str]
-    rows: list[list[Cell]]
+    rows: Sequence[Sequence[Cell]]
     caption: str = ""
     #: One CSS class per row (e.g. the verdict), or empty.
     row_classes: list[str] = field(default_factory=list)
@@ -60,7 +61,7 @@ Block = Paragraph | Table | Image
 @dataclass(frozen=True)
 class Section:
     title: str
-    blocks: list[Block]
+    blocks: Sequence[Block]
     anchor: str = ""
 
 

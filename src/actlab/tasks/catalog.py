@@ -8,8 +8,8 @@ from typing import Any
 from actlab.checks import did_you_mean
 from actlab.tasks.task import Task
 
-_MNIST = {"input_shape": (28, 28, 1), "num_classes": 10}
-_CIFAR10 = {"input_shape": (32, 32, 3), "num_classes": 10}
+_MNIST: dict[str, Any] = {"input_shape": (28, 28, 1), "num_classes": 10}
+_CIFAR10: dict[str, Any] = {"input_shape": (32, 32, 3), "num_classes": 10}
 
 _SEED_000 = (
     "seed 000 (KerasでのFReLU活性化関数): six-conv CNN on MNIST, Adam(1e-4), batch 1000, "
