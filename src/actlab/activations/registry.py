@@ -214,7 +214,7 @@ def _catalog_function(target: Callable, entry_name: str, fuse: bool, builtin: bo
         fn = fused.fuse(portable_fn)
     else:
         fn = portable_fn
-    fn.portable = portable_fn
+    fn.portable = portable_fn  # type: ignore[attr-defined]  # read by activations.portable
     return fn
 
 

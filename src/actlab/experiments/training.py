@@ -66,9 +66,9 @@ class _EpochClock:
 
     def times(self) -> dict[str, float | int]:
         times: dict[str, float | int] = {"train_steps": self.steps}
-        if self.train_end is not None:
+        if self.train_start is not None and self.train_end is not None:
             times["train_seconds"] = self.train_end - self.train_start
-        if self.timed_end is not None:
+        if self.timed_start is not None and self.timed_end is not None:
             times["timed_seconds"] = self.timed_end - self.timed_start
             times["timed_steps"] = self.timed_steps
         return times
