@@ -10,12 +10,14 @@ recipe, the search space, the metric, the seeds) and refuses a call that asks fo
 from __future__ import annotations
 
 import json
+import time
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import optuna
+import sqlalchemy.exc
 
 from actlab.experiments import Store
 from actlab.experiments.store import to_json
@@ -29,6 +31,8 @@ SAMPLERS = ("tpe", "random")
 PRUNERS = ("median", "none")
 #: A trial is marked failed once its process has sent no heartbeat for this long (seconds).
 HEARTBEAT_SECONDS = 60
+#: Tries to open a storage that other processes may be creating at the same moment.
+STORAGE_ATTEMPTS = 5
 COUNTED_STATES = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
 
 
@@ -40,17 +44,33 @@ def default_storage(db: str | Path) -> str:
 
 def open_storage(url: str) -> optuna.storages.RDBStorage:
     """The RDB storage at `url` (created if new), with heartbeats so that a trial whose
-    process died is marked failed and not left running forever."""
+    process died is marked failed and not left running forever.
+
+    Processes started together on a new storage race to create its tables; the losers
+    (a table that "already exists", a duplicate version row) try again and find them.
+    """
+    for attempt in range(1, STORAGE_ATTEMPTS + 1):
+        try:
+            return _rdb_storage(url)
+        except (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.OperationalError) as error:
+            failure: Exception = error
+            if attempt < STORAGE_ATTEMPTS:
+                time.sleep(0.2 * attempt)
+                continue
+        except Exception as error:  # SQLAlchemy's other kinds: a bad URL, a missing driver
+            failure = error
+        break
+    raise TuneError(f"cannot open the Optuna storage {url!r}: {_one_line(failure)}")
+
+
+def _rdb_storage(url: str) -> optuna.storages.RDBStorage:
     engine_kwargs = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {}
-    try:
-        with warnings.catch_warnings():  # heartbeats: Optuna still calls them experimental
-            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-            return optuna.storages.RDBStorage(
+    with warnings.catch_warnings():  # heartbeats: Optuna still calls them experimental
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        return optuna.storages.RDBStorage(
             url, engine_kwargs=engine_kwargs, heartbeat_interval=HEARTBEAT_SECONDS,
             grace_period=2 * HEARTBEAT_SECONDS,
         )  # fmt: skip
-    except Exception as error:  # SQLAlchemy's many kinds: a bad URL, a missing driver
-        raise TuneError(f"cannot open the Optuna storage {url!r}: {_one_line(error)}") from None
 
 
 def make_sampler(name: str, seed: int | None) -> optuna.samplers.BaseSampler:
