@@ -14,9 +14,21 @@ from rich.progress import (
 )
 from rich.progress import Progress as RichProgress
 
+from actlab.experiments.progress_views import LineProgress, NotebookProgress
+
 
 class Progress:
     """Rich progress bars on a terminal; silent with ``quiet`` or when output is not a TTY."""
+
+    def __new__(cls, runs: int, epochs: int, *, quiet: bool = False, console=None) -> Any:
+        """These bars on a terminal; in a notebook a bar of its own, and in a file one plain
+        line per epoch and per run (`progress_views`, which take the same calls)."""
+        console = console or Console(stderr=True)
+        if quiet or console.is_terminal:
+            return super().__new__(cls)
+        if console.is_jupyter:
+            return NotebookProgress(runs, epochs)
+        return LineProgress(runs, epochs, console.file)
 
     def __init__(self, runs: int, epochs: int, *, quiet: bool = False, console=None):
         self.console = console or Console(stderr=True)
