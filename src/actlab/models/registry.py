@@ -9,17 +9,19 @@ from typing import Any
 import keras
 
 from actlab.checks import did_you_mean
+from actlab.models import own
 from actlab.models.resnet import resnet20
 from actlab.models.seed_models import cifar_cnn, frelu_cnn, mlp, small_cnn
 from actlab.models.slots import ActivationArg
 
-_BUILDERS: dict[str, Callable[..., keras.Model]] = {
+_BUILTIN: dict[str, Callable[..., keras.Model]] = {
     "mlp": mlp,
     "frelu_cnn": frelu_cnn,
     "small_cnn": small_cnn,
     "cifar_cnn": cifar_cnn,
     "resnet20": resnet20,
 }
+_BUILDERS: dict[str, Callable[..., keras.Model]] = dict(_BUILTIN)
 
 #: Arguments of every builder that are not model options.
 _COMMON_ARGS = ("activation", "input_shape", "num_classes", "activation_params")
@@ -81,8 +83,44 @@ def build(
     ``build("small_cnn", "tanhexp", (32, 32, 3), 10)`` is seed 001's TanhExp model.
     """
     make = builder(model_name)
+    if model_name not in _BUILTIN:
+        options = own.without_unused_decay(make, model_name, model_options)
+        check_options(model_name, options)
+        return own.call_builder(make, model_name, activation, input_shape, num_classes,
+                                activation_params, options)  # fmt: skip
     check_options(model_name, model_options)
     return make(
         activation, input_shape, num_classes, activation_params=activation_params,
         **model_options,
     )  # fmt: skip
+
+
+def register(
+    name: str, model: Callable[..., keras.Model] | keras.Model, *, override: bool = False
+) -> str:
+    """Add your own model under `name`: a builder function ``fn(activation, input_shape,
+    num_classes, **options)`` like actlab's, or an existing ``keras.Model`` whose hidden
+    activations each run swaps (see `actlab.models.with_activation`).
+
+    Then ``Task(model=name, ...)`` and ``compare(..., model=name)`` use it. A registered name
+    needs ``override=True`` to be replaced; a built-in model cannot be.
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"a model name must be a snake_case identifier, got {name!r}")
+    if name in _BUILTIN or (name in _BUILDERS and not override):
+        fix = "choose another name" if name in _BUILTIN else "pass override=True"
+        raise ValueError(f"model {name!r} exists; {fix}")
+    _BUILDERS[name] = own.as_builder(model)
+    return name
+
+
+def unregister(name: str) -> None:
+    """Remove a model added with `register` (built-in ones stay)."""
+    if name in _BUILTIN:
+        raise ValueError(f"model {name!r} is built in and cannot be removed")
+    _BUILDERS.pop(name, None)
+
+
+def is_own(name: str) -> bool:
+    """Whether `name` is a model added with `register`."""
+    return name in _BUILDERS and name not in _BUILTIN
