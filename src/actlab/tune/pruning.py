@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import keras
 
 #: Metrics a study may optimise, and the direction each is optimised in.
-METRICS = {"val_accuracy": "maximize", "val_loss": "minimize"}
+METRICS: dict[str, Literal["maximize", "minimize"]] = {
+    "val_accuracy": "maximize",
+    "val_loss": "minimize",
+}
 
 
 class PruningCallback(keras.callbacks.Callback):

@@ -176,7 +176,7 @@ def _best(study: optuna.Study, space: SearchSpace, url: str, db: Path, metric: s
     candidate, rate = space.suggest(optuna.trial.FixedTrial(best.params))
     return TuneResult(
         study_name=study.study_name, storage=url, db=db, metric=metric, best_trial=best.number,
-        best_value=float(best.value), best_params=dict(best.params), best=candidate,
+        best_value=float(best.values[0]), best_params=dict(best.params), best=candidate,
         learning_rate=rate, trial_seeds=trial_seeds,
     )  # fmt: skip
 

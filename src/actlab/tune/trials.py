@@ -58,11 +58,11 @@ class Objective:
             raise ComparisonInterrupted(f"the start of trial {trial.number}")
         candidate, rate = self.space.suggest(trial)
         earlier = _same_complete_trial(trial)
-        if earlier is not None:  # its seeds would give the same numbers again
+        if earlier is not None and earlier.value is not None:  # same seeds, same numbers
             trial.set_user_attr("label", candidate.label)
             trial.set_user_attr("same_as", earlier.number)
             trial.set_user_attr("comparison", earlier.user_attrs.get("comparison"))
-            return float(earlier.value)
+            return earlier.value
         task = self.task if rate is None else self.task.with_overrides(learning_rate=rate)
         overrides = self.overrides if rate is None else {**self.overrides, "learning_rate": rate}
         name = trial_comparison(self.study_name, trial.number)
