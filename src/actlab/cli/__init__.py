@@ -1,0 +1,38 @@
+"""The `actlab` command line: the Typer app and its command table.
+
+Each command lives in the module of its group (catalog, experiments, tune, report, bench);
+what they share (consoles, common options, one-line errors) is in `actlab.cli.common`.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from actlab.cli import bench, catalog, experiments, report, tune
+from actlab.cli.common import plain_usage_errors_off_a_terminal
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Try, compare and tune neural-network activation functions.",
+)
+plain_usage_errors_off_a_terminal()
+
+app.command("list")(catalog.list_activations)
+app.command()(catalog.show)
+app.command()(catalog.docs)
+app.command()(experiments.compare)
+app.command()(tune.tune)
+app.command()(experiments.runs)
+app.command()(experiments.export)
+app.command()(experiments.reproduce)
+app.command("tasks")(experiments.list_tasks)
+app.command()(catalog.plot)
+app.command()(report.report)
+app.add_typer(bench.app, name="bench")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,5 @@
+"""`python -m actlab.cli`: the `actlab` command."""
+
+from actlab.cli import main
+
+main()

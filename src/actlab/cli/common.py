@@ -1,0 +1,120 @@
+"""What every command shares: the consoles, the common options, and one-line errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from actlab.experiments.store import DEFAULT_DB
+
+__all__ = [
+    "DEFAULT_DB",
+    "DataDirOption",
+    "DbOption",
+    "ImportOption",
+    "console",
+    "err_console",
+    "fail",
+    "import_modules",
+    "one_line",
+    "one_line_errors",
+    "overrides",
+    "quiet_tensorflow_retracing_warnings",
+]
+
+# Piped output is not wrapped at 80 columns: tables stay one row per activation in logs.
+console = Console(width=None if Console().is_terminal else 200)
+# Messages are never hard-wrapped (a path split over two lines cannot be copied from a log).
+err_console = Console(stderr=True, soft_wrap=True)
+
+
+DbOption = Annotated[Path, typer.Option(help="SQLite results store.")]
+DataDirOption = Annotated[Path | None, typer.Option(help="Where datasets are (else looked up).")]
+ImportOption = Annotated[
+    list[str] | None,
+    typer.Option("--import", help="A .py file or module that registers activations."),
+]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """One-line error on stderr and a non-zero exit."""
+    err_console.print(Text("error: ", style="bold red") + Text(message))
+    raise typer.Exit(code)
+
+
+def plain_usage_errors_off_a_terminal() -> None:
+    """Typer's usage errors ("Invalid value for '--seeds': ..."): its box on a terminal; off
+    one, click's plain lines, since the box is 80 columns in a file and splits the message."""
+    from typer import rich_utils
+
+    boxed = rich_utils.rich_format_error
+
+    def usage_error(error) -> None:
+        if Console(stderr=True).is_terminal:
+            boxed(error)
+        else:
+            error.show()
+
+    rich_utils.rich_format_error = usage_error
+
+
+@contextmanager
+def one_line_errors(kept: str) -> Iterator[None]:
+    """Ctrl-C (ComparisonInterrupted, or a second one) exits 130 saying what is `kept`; bad
+    input and store trouble exit 2; each as one line."""
+    from actlab.experiments import StoreError
+
+    try:
+        yield
+    except KeyboardInterrupt as stop:
+        fail(f"interrupted{during(stop)}; {kept}: run the same command again to resume",
+             code=130)  # fmt: skip
+    except (ValueError, TypeError, OSError, StoreError) as error:
+        fail(one_line(error))
+
+
+def during(stop: KeyboardInterrupt) -> str:
+    return f" during {stop}" if str(stop) else ""
+
+
+def quiet_tensorflow_retracing_warnings() -> None:
+    # Each run builds a new model, so TensorFlow warns that predict() "retraces"; expected here.
+    import logging
+
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+
+
+def import_modules(targets: list[str]) -> None:
+    from actlab.experiments.plugins import USER_ERRORS, import_user_module
+
+    for target in targets:
+        try:
+            import_user_module(target)
+        except USER_ERRORS as error:  # a user module may raise anything, exit included
+            fail(f"--import {target}: {one_line(error)}")
+
+
+def overrides(assignments: list[str]) -> dict[str, object]:
+    import json
+
+    found: dict[str, object] = {}
+    for item in assignments:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            fail(f"--set takes KEY=VALUE, got {item!r}")
+        try:
+            found[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            found[key.strip()] = value
+    return found
+
+
+def one_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return " ".join(text.split())

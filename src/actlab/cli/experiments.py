@@ -1,0 +1,271 @@
+"""The experiment commands: compare, runs, export, reproduce and tasks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from actlab.cli.common import (
+    DEFAULT_DB,
+    DataDirOption,
+    DbOption,
+    ImportOption,
+    console,
+    during,
+    err_console,
+    fail,
+    import_modules,
+    one_line,
+    one_line_errors,
+    overrides,
+    quiet_tensorflow_retracing_warnings,
+)
+
+OUTPUT_FORMATS = ("table", "json", "csv")
+
+
+def compare(
+    activations: Annotated[
+        list[str], typer.Argument(help="Activations to compare; name or name:param=value,...")
+    ],
+    task: Annotated[str, typer.Option(help="Task name (`actlab tasks`).")] = "fashion_mnist_mlp",
+    seeds: Annotated[int, typer.Option(min=1, help="Seeds per activation (0..N-1).")] = 5,
+    epochs: Annotated[int | None, typer.Option(min=1, help="Override the task's epochs.")] = None,
+    baseline: Annotated[str | None, typer.Option(help="Default: the first activation.")] = None,
+    test: Annotated[
+        str, typer.Option(help="Accuracy test over matched seeds: paired_t or wilcoxon.")
+    ] = "paired_t",
+    db: DbOption = DEFAULT_DB,
+    name: Annotated[str | None, typer.Option(help="Comparison name (default from task).")] = None,
+    import_: ImportOption = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Task override KEY=VALUE, e.g. --set batch_size=256."),
+    ] = None,
+    data_dir: DataDirOption = None,
+    output_format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Train every (activation, seed) pair, resumably, and compare them with statistics."""
+    from actlab import experiments
+
+    quiet_tensorflow_retracing_warnings()
+    _check_format(output_format)
+    import_modules(import_ or [])
+    task_overrides = overrides(set_ or [])
+    with one_line_errors(kept=f"finished runs are kept in {db}"):
+        result = experiments.compare(
+            activations,
+            task=task,
+            seeds=seeds,
+            epochs=epochs,
+            baseline=baseline,
+            test=test,
+            db=db,
+            name=name,
+            overrides=task_overrides,
+            data_dir=data_dir,
+            quiet=quiet,
+        )
+    print_summary(result, output_format)
+
+
+def _check_format(output_format: str) -> None:
+    if output_format not in OUTPUT_FORMATS:
+        fail(f"--format must be one of {', '.join(OUTPUT_FORMATS)}, got {output_format!r}")
+
+
+def print_summary(result, output_format: str) -> None:
+    table = result.table()
+    if output_format == "json":
+        typer.echo(table.reset_index().to_json(orient="records", indent=2))
+        return
+    if output_format == "csv":
+        typer.echo(table.reset_index().to_csv(index=False), nl=False)
+        return
+    from actlab.experiments.tables import summary_table
+
+    title = f"{result.name}: seeds {result.seeds}, baseline {result.baseline}"
+    console.print(summary_table(table, title=title))
+
+
+def runs(
+    db: DbOption = DEFAULT_DB,
+    name: Annotated[str | None, typer.Option(help="Only this comparison.")] = None,
+) -> None:
+    """What the results store holds: comparisons and their runs."""
+    from actlab.experiments import Store, StoreError
+
+    try:
+        with Store(db, readonly=True) as store:
+            comparisons = store.comparisons()
+            frame = store.runs(name)
+    except (StoreError, OSError) as error:
+        fail(one_line(error))
+    if frame.empty:
+        console.print(
+            f"{db}: no runs" + (f" in comparison {name!r}" if name else ""),
+            markup=False,
+            highlight=False,
+        )
+        return
+    table = Table(title=Text(f"{db}: {len(comparisons)} comparisons, {len(frame)} runs"),
+                  caption=Text(_comparison_settings(comparisons, name)))  # fmt: skip
+    for column in ("comparison", "activation", "seed", "status", "test acc", "s/epoch",
+                   "ms/step", "device", "note"):  # fmt: skip
+        table.add_column(column)
+    for row in frame.itertuples():
+        table.add_row(
+            *map(
+                Text,
+                (
+                    row.comparison,
+                    row.label,
+                    str(row.seed),
+                    row.status,
+                    _num(row.test_accuracy, 4),
+                    _num(row.median_epoch_seconds, 2),
+                    _num(row.step_seconds * 1000, 3),
+                    str(row.config.get("device", "")) if isinstance(row.config, dict) else "",
+                    _run_note(row),
+                ),
+            )
+        )
+    console.print(table)
+
+
+def _comparison_settings(comparisons, name: str | None) -> str:
+    """Each comparison's baseline and accuracy test, as its table uses them."""
+    from actlab.experiments.statistics import DEFAULT_TEST, TESTS
+
+    lines = []
+    for row in comparisons.itertuples():
+        if name is None or row.name == name:
+            test = str(row.config.get("test", DEFAULT_TEST))
+            baseline = row.config.get("baseline", "the first activation")
+            lines.append(f"{row.name}: baseline {baseline}, {TESTS.get(test, test)} test")
+    return "\n".join(lines)
+
+
+def _run_note(row) -> str:
+    import pandas as pd
+
+    if not pd.isna(row.diverged_epoch):
+        return f"diverged at epoch {row.diverged_epoch}"
+    from actlab.experiments.store import error_reason
+
+    return error_reason(row.error)
+
+
+def _num(value, digits: int) -> str:
+    import pandas as pd
+
+    return "" if pd.isna(value) else f"{value:.{digits}f}"
+
+
+def export(
+    db: DbOption = DEFAULT_DB,
+    name: Annotated[str | None, typer.Option(help="Only this comparison.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File (default: stdout).")
+    ] = None,
+) -> None:
+    """Per-epoch histories (loss, accuracy, val_loss, val_accuracy, seconds) as CSV or JSON."""
+    from actlab.experiments import Store, StoreError
+
+    if output_format not in ("csv", "json"):
+        fail(f"--format must be csv or json, got {output_format!r}")
+    try:
+        with Store(db, readonly=True) as store:
+            frame = store.epochs(name)
+    except (StoreError, OSError) as error:
+        fail(one_line(error))
+    columns = [
+        "comparison",
+        "label",
+        "seed",
+        "epoch",
+        "loss",
+        "accuracy",
+        "val_loss",
+        "val_accuracy",
+        "seconds",
+    ]
+    frame = frame[[c for c in columns if c in frame.columns]].rename(
+        columns={"label": "activation"}
+    )
+    text = (
+        frame.to_csv(index=False)
+        if output_format == "csv"
+        else frame.to_json(orient="records", indent=2)
+    )
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot write {output}: {one_line(error)}")
+    err_console.print(f"wrote {len(frame)} epoch rows to {output}", markup=False, highlight=False)
+
+
+def reproduce(
+    study: Annotated[str, typer.Argument(help="Seed study, e.g. tanhexp-cifar10.")],
+    dataset: Annotated[str | None, typer.Option(help="fashion_mnist for MNIST studies.")] = None,
+    seeds: Annotated[int, typer.Option(min=1)] = 3,
+    epochs: Annotated[int | None, typer.Option(min=1, help="Override the article's.")] = None,
+    db: DbOption = DEFAULT_DB,
+    data_dir: DataDirOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Run a seed article's experiment as written, in a comparison of its own (STUDY@TASK),
+    beside the numbers the article reports (on the article's own dataset only)."""
+    from actlab import experiments
+    from actlab.experiments import studies
+    from actlab.experiments.tables import study_table
+
+    quiet_tensorflow_retracing_warnings()
+    try:
+        chosen = studies.get(study)
+        task = chosen.task_for(dataset)
+        result = experiments.compare(
+            list(chosen.activations),
+            task=task,
+            seeds=seeds,
+            epochs=epochs,
+            baseline=chosen.baseline,
+            db=db,
+            name=chosen.comparison_name(task, epochs),  # its own: no earlier compare's runs
+            data_dir=data_dir,
+            quiet=quiet,
+        )
+    except KeyboardInterrupt as stop:  # ComparisonInterrupted, or a second Ctrl-C
+        fail(f"interrupted{during(stop)}; rerun the same command to resume", code=130)
+    except (ValueError, TypeError, OSError, experiments.StoreError) as error:
+        fail(one_line(error))
+    console.print(study_table(chosen, result, dataset=_task_dataset(task)))
+
+
+def _task_dataset(task: str) -> str:
+    from actlab import tasks
+
+    return tasks.get(task).dataset
+
+
+def list_tasks() -> None:
+    """The named tasks: dataset, model and training recipe."""
+    from actlab import tasks
+
+    table = Table(title="actlab tasks")
+    for column in ("task", "dataset", "model", "optimizer", "lr", "batch", "epochs", "source"):
+        table.add_column(column, overflow="fold")
+    for task_name in tasks.names():
+        t = tasks.get(task_name)
+        cells = (t.name, t.dataset, t.model, t.optimizer, f"{t.learning_rate:g}")
+        table.add_row(*map(Text, (*cells, str(t.batch_size), str(t.epochs), t.source)))
+    console.print(table)
