@@ -200,7 +200,7 @@ def test_formula_reference_and_docstring_present_for_builtins():
         if entry.reference is None:
             assert name == "linear", f"{name}: no reference"
             continue
-        if entry.reference.authors.startswith("actlab seed article"):
+        if entry.reference.authors.startswith("actlab article"):
             continue  # blog posts given to the project, without a public address
         assert entry.reference.title and entry.reference.year, name
         assert entry.reference.link, f"{name}: reference without arXiv id, DOI or URL"

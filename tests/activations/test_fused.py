@@ -21,12 +21,12 @@ from tests.activations.references import ALL as REFERENCES
 from tests.activations.test_catalog_values import ELEMENTWISE, GRID, _fn
 
 BACKEND = keras.backend.backend()
-# The seed articles' activations; on PyTorch, compiling each costs seconds, so only these.
-SEED_ENTRIES = ("tanhexp", "mish", "gelu", "silu", "elu", "softplus_linear",
+# The articles' activations; on PyTorch, compiling each costs seconds, so only these.
+ARTICLE_ENTRIES = ("tanhexp", "mish", "gelu", "silu", "elu", "softplus_linear",
                 "reflection_linear", "zero_fit_linear", "hard_sigmoid")  # fmt: skip
 CASES = [
     c for c in ELEMENTWISE
-    if BACKEND != "torch" or c.values[0] in SEED_ENTRIES or fused.native(c.values[0])
+    if BACKEND != "torch" or c.values[0] in ARTICLE_ENTRIES or fused.native(c.values[0])
 ]  # fmt: skip
 # Compiled and op-by-op forms may round differently (fused multiply-adds, another exp).
 RTOL = {"float32": 2e-6, "float16": 1e-3, "bfloat16": 8e-3}
@@ -59,8 +59,8 @@ def test_native_kernels_only_on_pytorch():
     assert {n for n in activations.names() if fused.native(n)} == expected
 
 
-def test_seed_entries_are_fused():
-    for name in SEED_ENTRIES:
+def test_article_entries_are_fused():
+    for name in ARTICLE_ENTRIES:
         fn = activations.get(name)
         assert fn is not fn.portable, f"{name} runs op by op"
 
@@ -80,9 +80,9 @@ def test_stochastic_and_opted_out_entries_stay_portable():
 
 
 def test_user_functions_are_fused_and_exact():
-    @activations.register(name="user_softplus_linear", reference="seed 004")
+    @activations.register(name="user_softplus_linear", reference="article 004")
     def user_softplus_linear(x, scale=2.0):
-        """Seed 004's softplus + linear."""
+        """Article 004's softplus + linear."""
         from keras import ops
 
         return ops.where(x <= 0, scale * ops.softplus(x), x + scale * ops.log(2.0))
@@ -139,17 +139,17 @@ def test_layers_train_the_same_on_the_fast_path(layer):
         np.testing.assert_allclose(fast, portable, rtol=1e-5, atol=1e-5)
 
 
-def test_frelu_trains_like_seed_000s_keras_spelling():
+def test_frelu_trains_like_article_000s_keras_spelling():
     """FReLU (fused batch normalisation on TensorFlow) against DWConv -> BN -> maximum."""
     x = np.random.default_rng(2).normal(size=(4, 6, 6, 3)).astype(np.float32)
     keras.utils.set_random_seed(0)
     frelu = keras.Sequential([keras.Input(x.shape[1:]), activations.layer("frelu")])
     inputs = keras.Input(x.shape[1:])
     spatial = keras.layers.DepthwiseConv2D(3, padding="same")(inputs)
-    seed_000 = keras.Model(inputs, keras.layers.Maximum()(
+    article_000 = keras.Model(inputs, keras.layers.Maximum()(
         [inputs, keras.layers.BatchNormalization()(spatial, training=True)]))  # fmt: skip
-    seed_000.set_weights(frelu.get_weights())
-    pairs = zip(_weight_gradients_of(frelu, x), _weight_gradients_of(seed_000, x), strict=True)
+    article_000.set_weights(frelu.get_weights())
+    pairs = zip(_weight_gradients_of(frelu, x), _weight_gradients_of(article_000, x), strict=True)
     for fast, keras_form in pairs:
         np.testing.assert_allclose(fast, keras_form, rtol=1e-4, atol=1e-5)
 

@@ -88,9 +88,9 @@ def test_frelu_in_training_updates_the_moving_statistics_as_keras_does():
     )
 
 
-def test_frelu_has_the_parameters_of_seed_000():
-    # Seed 000: DepthwiseConv2D(3, padding='same') -> BatchNormalization() -> max(inputs, .)
-    seed = keras.Sequential(
+def test_frelu_has_the_parameters_of_article_000():
+    # Article 000: DepthwiseConv2D(3, padding='same') -> BatchNormalization() -> max(inputs, .)
+    article = keras.Sequential(
         [
             keras.Input(SHAPE[1:]),
             keras.layers.DepthwiseConv2D(3, padding="same"),
@@ -98,9 +98,9 @@ def test_frelu_has_the_parameters_of_seed_000():
         ]
     )
     layer = build("frelu")
-    assert layer.count_params() == seed.count_params()
+    assert layer.count_params() == article.count_params()
     assert sorted(w.path.split("/")[-1] for w in layer.trainable_weights) == sorted(
-        w.path.split("/")[-1] for w in seed.trainable_weights
+        w.path.split("/")[-1] for w in article.trainable_weights
     )
 
 

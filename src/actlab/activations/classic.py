@@ -1,4 +1,4 @@
-"""Classic saturating activations: identity, sigmoid and its relatives (seed 003's set)."""
+"""Classic saturating activations: identity, sigmoid and its relatives (article 003's set)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ _LECUN_1998 = Reference(
     properties=("monotonic", "smooth", "zero_centred", "piecewise_linear"),
 )
 def linear(x):
-    """Identity: `f(x) = x` (seed 003's baseline)."""
+    """Identity: `f(x) = x` (article 003's baseline)."""
     return x
 
 
@@ -55,14 +55,14 @@ def sigmoid(x):
         arxiv="1605.02688",
     ),
     properties=("bounded", "bounded_below", "bounded_above", "monotonic", "piecewise_linear"),
-    note="Seed 003's definition (0 below -2.5, 1 above 2.5, slope 0.2): Theano's "
+    note="Article 003's definition (0 below -2.5, 1 above 2.5, slope 0.2): Theano's "
     "nnet.hard_sigmoid, taken over by Keras 2. BinaryConnect's hard sigmoid, "
     "clip((x + 1) / 2, 0, 1), is sparse_sigmoid. Keras 3's and "
     "PyTorch's hard_sigmoid use slope 1/6 (relu6(x + 3) / 6); as a Keras string "
     "'hard_sigmoid' keeps Keras' meaning, use activations.get('hard_sigmoid') for this one.",
 )
 def hard_sigmoid(x):
-    """Hard sigmoid of seed 003 and Keras 2: `f(x) = clip(0.2 x + 0.5, 0, 1)`.
+    """Hard sigmoid of article 003 and Keras 2: `f(x) = clip(0.2 x + 0.5, 0, 1)`.
 
     Zero below -2.5, one above 2.5, linear between. Keras 3 and PyTorch use a different
     slope (`relu6(x + 3) / 6`, saturating at +-3).

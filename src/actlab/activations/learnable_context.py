@@ -43,7 +43,7 @@ register = registrar("learnable", builtin=True)
     properties=("per_sample",),
     note="For 4-D channels-last feature maps (N, H, W, C) only. The spatial condition is a "
     "depthwise k x k convolution ('same' padding, with bias) followed by batch normalisation, "
-    "as in the authors' code and seed 000; the normalisation defaults are Keras' (PyTorch's "
+    "as in the authors' code and article 000; the normalisation defaults are Keras' (PyTorch's "
     "BatchNorm2d uses momentum 0.9 in Keras terms and epsilon 1e-5). Not the flexible ReLU of "
     "Qiu et al. (`flexible_relu`).",
 )

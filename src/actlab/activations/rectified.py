@@ -1,4 +1,4 @@
-"""Rectifiers: ReLU and the piecewise-linear variants built around it (seed 004's included)."""
+"""Rectifiers: ReLU and the piecewise-linear variants built around it (article 004's included)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from actlab.activations.spec import Param, Reference
 
 register = registrar("rectified", builtin=True)
 
-_SEED_004 = Reference(
-    "ReLU variants on CIFAR-10: softplus_linear, reflection_linear, zero_fit_linear",
-    authors="actlab seed article 004 (Japanese blog post, ../shared/seeds/004)",
+_ARTICLE_004 = Reference(
+    "reluの特徴を探る (article 004: ReLU variants on CIFAR-10)",
+    authors="actlab article 004, a Japanese blog post given to the project",
 )
 
 _SOFTPLUS_AT_ZERO_TWICE = 2.0 * 0.6931471805599453  # 2 softplus(0) = 2 ln 2
@@ -39,11 +39,11 @@ def relu(x):
 @register(
     name="softplus_linear",
     formula=r"\begin{cases} 2\,\mathrm{softplus}(x) & x \le 0 \\ x + 2\ln 2 & x > 0 \end{cases}",
-    reference=_SEED_004,
+    reference=_ARTICLE_004,
     properties=("bounded_below", "monotonic", "smooth"),
 )
 def softplus_linear(x):
-    """Seed 004's softplus + linear: `2 softplus(x)` for `x <= 0`, `x + 2 softplus(0)` above.
+    """Article 004's softplus + linear: `2 softplus(x)` for `x <= 0`, `x + 2 softplus(0)` above.
 
     Twice the softplus so that the slope at 0 is 1 on both sides; the value is continuous at 0
     (both pieces equal `2 ln 2`).
@@ -56,24 +56,24 @@ def softplus_linear(x):
     name="reflection_linear",
     aliases=("abs", "absolute"),
     formula=r"|x|",
-    reference=_SEED_004,
+    reference=_ARTICLE_004,
     properties=("bounded_below", "piecewise_linear"),
 )
 def reflection_linear(x):
-    """Seed 004's reflection linear: `f(x) = -x` for `x <= 0`, `x` above, i.e. `|x|`."""
+    """Article 004's reflection linear: `f(x) = -x` for `x <= 0`, `x` above, i.e. `|x|`."""
     return numerics.absolute(x)
 
 
 @register(
     name="zero_fit_linear",
     formula=r"x - \min_{\text{spatial axes (or units)}} x",
-    reference=_SEED_004,
+    reference=_ARTICLE_004,
     properties=("bounded_below", "piecewise_linear", "per_sample"),
     note="Per sample: a feature map (N, H, W, C) subtracts its minimum over H and W, channel "
     "by channel; a dense output (N, units) subtracts its minimum over the units.",
 )
 def zero_fit_linear(x):
-    """Seed 004's zero-fit linear: `x` minus its minimum, per sample.
+    """Article 004's zero-fit linear: `x` minus its minimum, per sample.
 
     Over the spatial axes of a channels-last feature map (per channel), or over the units of a
     dense output. The result is non-negative and its minimum is 0.

@@ -9,7 +9,7 @@ def _softplus(x):
 
 
 def _zero_fit(x: np.ndarray) -> np.ndarray:
-    # Seed 004: subtract the minimum over the spatial axes (feature maps) or the units (dense).
+    # Article 004: subtract the minimum over the spatial axes (feature maps) or the units (dense).
     axes = (-1,) if x.ndim <= 2 else tuple(range(1, x.ndim - 1))
     return x - np.min(x, axis=axes, keepdims=True)
 
