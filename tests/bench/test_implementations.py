@@ -33,13 +33,13 @@ def test_naive_composite_is_the_catalog_function(name):
 
 
 def test_a_different_function_is_not_mapped():
-    # PyTorch's and JAX's hardsigmoid have slope 1/6, seed 003's hard_sigmoid 0.2.
+    # PyTorch's and JAX's hardsigmoid have slope 1/6, article 003's hard_sigmoid 0.2.
     assert implementations.native("hard_sigmoid") is None
     assert implementations.native("tanhexp") is None
 
 
-def test_every_seed_name_has_a_naive_composite():
-    assert set(implementations.SEED_NAMES) <= set(implementations.NAIVE)
+def test_every_article_name_has_a_naive_composite():
+    assert set(implementations.ARTICLE_NAMES) <= set(implementations.NAIVE)
 
 
 def test_copy_is_one_read_and_one_write():
@@ -49,7 +49,7 @@ def test_copy_is_one_read_and_one_write():
 
 def test_benchable_names_keep_the_shape_and_take_no_training_argument():
     names = set(implementations.benchable_names())
-    assert set(implementations.SEED_NAMES) | {"relu", "selu"} <= names
+    assert set(implementations.ARTICLE_NAMES) | {"relu", "selu"} <= names
     assert not {"glu", "crelu", "maxout", "rrelu", "frelu", "prelu"} & names
 
 

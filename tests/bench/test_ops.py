@@ -30,7 +30,7 @@ def test_every_candidate_is_timed_in_both_modes(result):
         expected |= {f"{n}/portable" for n in NAMES}
     assert expected <= _timed(result)
     assert {f"{c}:{mode}" for c in expected for mode in ops.MODES} <= keys
-    assert "hard_sigmoid/native" not in _timed(result)  # no backend has seed 003's slope 0.2
+    assert "hard_sigmoid/native" not in _timed(result)  # no backend has article 003's slope 0.2
 
 
 def test_rows_have_every_column_and_relu_is_one(result):

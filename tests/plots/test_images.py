@@ -1,4 +1,4 @@
-"""Seed 002's pictures: the prediction grid and the first layer's weights as images."""
+"""Article 002's pictures: the prediction grid and the first layer's weights as images."""
 
 from __future__ import annotations
 

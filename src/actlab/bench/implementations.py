@@ -1,12 +1,12 @@
 """The implementations timed against the catalog: native backend ops and naive composites.
 
 A native op is listed only where it computes the same function as the catalog entry (with the
-catalog's default parameters): PyTorch's and JAX's ``hardsigmoid`` (slope 1/6) are not seed
-003's ``hard_sigmoid`` (slope 0.2), so that row has no native op. ``tests/bench`` checks every
-entry here against the catalog on a grid of inputs.
+catalog's default parameters): PyTorch's and JAX's ``hardsigmoid`` (slope 1/6) are not
+article 003's ``hard_sigmoid`` (slope 0.2), so that row has no native op. ``tests/bench`` checks
+every entry here against the catalog on a grid of inputs.
 
-A naive composite is the expression users write today, in `keras.ops`: the seed articles'
-forms (``x * tanh(exp(x))`` for TanhExp, seed 004's ``where(x <= 0, 2 softplus(x), ...)``),
+A naive composite is the expression users write today, in `keras.ops`: the articles' forms
+(``x * tanh(exp(x))`` for TanhExp, article 004's ``where(x <= 0, 2 softplus(x), ...)``),
 without the catalog's overflow and cancellation guards.
 """
 
@@ -22,8 +22,8 @@ from keras import ops
 
 from actlab import activations
 
-#: The seed articles' activations, plus Serf: the default of `actlab bench ops`.
-SEED_NAMES = (
+#: The articles' activations, plus Serf: the default of `actlab bench ops`.
+ARTICLE_NAMES = (
     "tanhexp", "mish", "gelu", "silu", "elu", "softplus_linear", "reflection_linear",
     "zero_fit_linear", "hard_sigmoid", "serf",
 )  # fmt: skip
@@ -176,22 +176,22 @@ def _softsign(x):
 
 
 def _softplus_linear(x):
-    # Seed 004: tf.where(x <= 0, 2 * tf.nn.softplus(x), x + 2 * tf.nn.softplus(0.0))
+    # Article 004: tf.where(x <= 0, 2 * tf.nn.softplus(x), x + 2 * tf.nn.softplus(0.0))
     return ops.where(x <= 0, 2.0 * ops.softplus(x), x + 2.0 * math.log(2.0))
 
 
 def _reflection_linear(x):
-    # Seed 004: tf.where(x <= 0, -x, x)
+    # Article 004: tf.where(x <= 0, -x, x)
     return ops.where(x <= 0, -x, x)
 
 
 def _zero_fit_linear(x):
-    # Seed 004's dense form (reduce_min over the units), on the last axis.
+    # Article 004's dense form (reduce_min over the units), on the last axis.
     return x - ops.min(x, axis=-1, keepdims=True)
 
 
 def _hard_sigmoid(x):
-    # Seed 003 / Keras 2: 0 below -2.5, 1 above 2.5, slope 0.2 between.
+    # Article 003 / Keras 2: 0 below -2.5, 1 above 2.5, slope 0.2 between.
     return ops.maximum(0.0, ops.minimum(1.0, 0.2 * x + 0.5))
 
 

@@ -66,7 +66,7 @@ def _check_positive(value, what: str) -> None:
 
 
 def _names(names: Sequence[str] | None) -> list[str]:
-    given = [activations.resolve(n) for n in (names or implementations.SEED_NAMES)]
+    given = [activations.resolve(n) for n in (names or implementations.ARTICLE_NAMES)]
     return list(dict.fromkeys(["relu", *given]))
 
 

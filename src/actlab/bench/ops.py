@@ -52,7 +52,7 @@ def run_ops(
     sample_seconds: float = 0.02,
     seed: int = 0,
 ) -> BenchResult:
-    """Time `names` (default: the seed articles' activations; `every`: all benchable ones)."""
+    """Time `names` (default: the articles' activations; `every`: all benchable ones)."""
     _check_settings(size, dtype, repeats)
     chosen = _names(names, every)
     bench = harness.current()
@@ -82,7 +82,7 @@ def _names(names: Sequence[str] | None, every: bool) -> list[str]:
         if names:
             raise ValueError("give activation names or every=True (--all), not both")
         return implementations.benchable_names()
-    chosen = [activations.resolve(n) for n in (names or implementations.SEED_NAMES)]
+    chosen = [activations.resolve(n) for n in (names or implementations.ARTICLE_NAMES)]
     allowed = set(implementations.benchable_names())
     for name in chosen:
         if name not in allowed:

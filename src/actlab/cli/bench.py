@@ -22,7 +22,7 @@ DEFAULT_BENCH_OUT = Path("benchmarks/results")
 @app.command("ops")
 def bench_ops(
     names: Annotated[
-        list[str] | None, typer.Argument(help="Activations (default: the seed articles').")
+        list[str] | None, typer.Argument(help="Activations (default: the articles').")
     ] = None,
     size: Annotated[int, typer.Option(help="Values in the tensor.")] = 4_000_000,
     dtype: Annotated[str, typer.Option(help="float32, float16 or bfloat16.")] = "float32",
@@ -45,7 +45,7 @@ def bench_ops(
 @app.command("models")
 def bench_models(
     names: Annotated[
-        list[str] | None, typer.Argument(help="Activations (default: relu + the seeds').")
+        list[str] | None, typer.Argument(help="Activations (default: relu + the articles').")
     ] = None,
     task: Annotated[str, typer.Option(help="Task whose model is trained (`actlab tasks`).")] = (
         "cifar10_small_cnn"

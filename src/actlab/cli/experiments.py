@@ -215,7 +215,7 @@ def export(
 
 
 def reproduce(
-    study: Annotated[str, typer.Argument(help="Seed study, e.g. tanhexp-cifar10.")],
+    study: Annotated[str, typer.Argument(help="An article's study, e.g. tanhexp-cifar10.")],
     dataset: Annotated[str | None, typer.Option(help="fashion_mnist for MNIST studies.")] = None,
     seeds: Annotated[int, typer.Option(min=1)] = 3,
     epochs: Annotated[int | None, typer.Option(min=1, help="Override the article's.")] = None,
@@ -223,7 +223,7 @@ def reproduce(
     data_dir: DataDirOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
-    """Run a seed article's experiment as written, in a comparison of its own (STUDY@TASK),
+    """Run an article's experiment as written, in a comparison of its own (STUDY@TASK),
     beside the numbers the article reports (on the article's own dataset only)."""
     from actlab import experiments
     from actlab.experiments import studies

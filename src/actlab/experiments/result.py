@@ -95,7 +95,7 @@ class ComparisonResult:
         return arrays
 
     def mistakes_in_first(self, run_id: int, count: int) -> int:
-        """Wrong predictions among the first `count` test images (seed 002's picture)."""
+        """Wrong predictions among the first `count` test images (article 002's picture)."""
         arrays = self.predictions(run_id)
         return int(np.sum(arrays["y_true"][:count] != arrays["y_pred"][:count]))
 

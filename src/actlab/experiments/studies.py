@@ -1,4 +1,4 @@
-"""The seed articles' experiments as written, with the numbers the articles report."""
+"""The articles' experiments as written, with the numbers the articles report."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Study:
-    """One seed article's experiment: task, activations, and what the article reported."""
+    """One article's experiment: task, activations, and what the article reported."""
 
     name: str
-    seed_article: str
+    article: str
     task: str
     activations: tuple[str, ...]
     baseline: str
@@ -84,7 +84,7 @@ STUDIES = {
             ("relu", "linear", "sigmoid", "hard_sigmoid", "tanh", "softsign"),
             "relu",
             note="The article compares accuracy and time per activation; its numbers "
-            "are not in the seed text, so only ours are shown.",
+            "are not in the article's text, so only ours are shown.",
             mnist_task=True,
         ),
         Study(

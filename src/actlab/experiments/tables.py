@@ -59,7 +59,7 @@ def unpaired_note(summary: pd.DataFrame) -> str:
 
 
 def study_table(study, result, dataset: str | None = None) -> Table:
-    """Our numbers beside the seed article's; on another `dataset` than the article's (an
+    """Our numbers beside the article's; on another `dataset` than the article's (an
     MNIST study on fashion_mnist) the article's numbers are left out, and the caption says so.
     The caption also says what is compared: activations, baseline, seeds and comparison."""
     summary = result.table()
@@ -77,7 +77,7 @@ def study_table(study, result, dataset: str | None = None) -> Table:
     )
     notes = [study.note, compared] if same_dataset else [other_dataset, compared]
     table = Table(
-        title=Text(f"{study.name} (seed article {study.seed_article}), {result.name}"),
+        title=Text(f"{study.name} (article {study.article}), {result.name}"),
         caption=Text("\n".join(notes)),
     )
     article = [f"article: {study.reported_metric}"] if same_dataset else []

@@ -1,4 +1,4 @@
-"""Models for comparing activations: the seed articles' networks and a CIFAR ResNet-20.
+"""Models for comparing activations: the articles' networks and a CIFAR ResNet-20.
 
 ``build(model_name, activation, input_shape, num_classes, **options)`` or one function per
 model (``mlp``, ``frelu_cnn``, ``small_cnn``, ``cifar_cnn``, ``resnet20``). The activation

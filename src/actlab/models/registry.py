@@ -47,7 +47,7 @@ def builder(model_name: str) -> Callable[..., keras.Model]:
 
 
 def describe(model_name: str) -> str:
-    """The first line of the builder's docstring (its source: seed article or paper)."""
+    """The first line of the builder's docstring (its source: article or paper)."""
     doc = inspect.getdoc(builder(model_name)) or ""
     return doc.split("\n\n")[0].replace("\n", " ")
 
@@ -80,7 +80,7 @@ def build(
 ) -> keras.Model:
     """Build `model_name` (uncompiled) with `activation` at every hidden nonlinearity.
 
-    ``build("small_cnn", "tanhexp", (32, 32, 3), 10)`` is seed 001's TanhExp model.
+    ``build("small_cnn", "tanhexp", (32, 32, 3), 10)`` is article 001's TanhExp model.
     """
     make = builder(model_name)
     if model_name not in _BUILTIN:

@@ -1,4 +1,4 @@
-"""The models of the seed articles, with the activation at every hidden nonlinearity.
+"""The models of the articles, with the activation at every hidden nonlinearity.
 
 Each builder returns an uncompiled functional ``keras.Model`` named ``<model>_<activation>``.
 Layers that the seeds give an ``activation=`` argument are built linear here and followed by a
@@ -28,9 +28,9 @@ def mlp(
     weight_decay: float = 0.0,
     name: str | None = None,
 ) -> keras.Model:
-    """Seed 002's MLP: Flatten -> [Dense(units) -> activation] x depth -> Dense softmax.
+    """Article 002's MLP: Flatten -> [Dense(units) -> activation] x depth -> Dense softmax.
 
-    The seed (ReLU on MNIST) has one hidden layer of 16 units: 12,730 parameters.
+    The article's (ReLU on MNIST) has one hidden layer of 16 units: 12,730 parameters.
     """
     units = common.check_positive_int(units, "units", "mlp")
     depth = common.check_positive_int(depth, "depth", "mlp")
@@ -56,7 +56,7 @@ def frelu_cnn(
     weight_decay: float = 0.0,
     name: str | None = None,
 ) -> keras.Model:
-    """Seed 000's CNN: six 3x3 'same' convs, activation after each, max-pool after the 2nd
+    """Article 000's CNN: six 3x3 'same' convs, activation after each, max-pool after the 2nd
     and 4th, global average pooling, Dense softmax (46,890 parameters with a function-form
     activation on MNIST)."""
     filters = common.check_positive_int(filters, "filters", "frelu_cnn")
@@ -86,7 +86,7 @@ def small_cnn(
     weight_decay: float = 0.0,
     name: str | None = None,
 ) -> keras.Model:
-    """Seed 001's CNN: Conv 32 3x3 valid -> act -> MaxPool -> Conv 64 3x3 valid -> act ->
+    """Article 001's CNN: Conv 32 3x3 valid -> act -> MaxPool -> Conv 64 3x3 valid -> act ->
     MaxPool -> Flatten -> Dense softmax (42,442 parameters on CIFAR-10)."""
     num_classes = common.check_num_classes(num_classes, "small_cnn")
     act = slot(activation, activation_params)
@@ -115,7 +115,7 @@ def cifar_cnn(
     weight_decay: float = 0.0,
     name: str | None = None,
 ) -> keras.Model:
-    """Seed 004's CNN: Conv 32 same, Conv 32 valid, MaxPool, Dropout .25, Conv 64 same,
+    """Article 004's CNN: Conv 32 same, Conv 32 valid, MaxPool, Dropout .25, Conv 64 same,
     Conv 64 valid, MaxPool, Dropout .25, Flatten, Dense 512, act, Dropout .5, Dense softmax
     (1,250,858 parameters on CIFAR-10).
 

@@ -1,4 +1,4 @@
-"""Seed 002's pictures: test images with predicted labels, and first-layer weights as images.
+"""Article 002's pictures: test images with predicted labels, and first-layer weights as images.
 
 Each picture is one mosaic image in one axes (fast even for hundreds of tiles); labels,
 mistake bars and unit numbers are drawn over it in pixel coordinates.
@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from actlab.plots.style import new_figure, plain_text
 
-MISTAKE_COLOR = "cornflowerblue"  # seed 002's bar over a wrong prediction
+MISTAKE_COLOR = "cornflowerblue"  # article 002's bar over a wrong prediction
 MISTAKE_TEXT_COLOR = "crimson"
 #: Inches of figure per tile.
 TILE_INCHES = 0.85
@@ -36,8 +36,8 @@ def prediction_grid(
     """The first `count` test images, each with its predicted label; mistakes carry a bar.
 
     `images` are uint8 (N, H, W, C) as ``actlab.data.load(...).x_test``; grey images are
-    drawn dark on white as in seed 002. The predicted label is written under each image; a
-    wrong prediction gets seed 002's blue bar across the top of its image and a red label
+    drawn dark on white as in article 002. The predicted label is written under each image; a
+    wrong prediction gets article 002's blue bar across the top of its image and a red label
     with the true one. Class names that are not just the class numbers are listed below.
     """
     count = min(int(count), len(images), len(y_true), len(y_pred))
@@ -69,7 +69,7 @@ def first_layer_weights(
     columns: int = 8,
     title: str | None = None,
 ) -> Figure:
-    """The first Dense or Conv layer's weights, one image per unit (seed 002's second picture).
+    """The first Dense or Conv layer's weights, one image per unit (article 002's second picture).
 
     For a Dense layer fed by the flattened input, each unit's weight vector is reshaped to the
     input image's shape; for a convolution each filter is drawn. Grey images: black =

@@ -162,12 +162,12 @@ def _best_run_pictures(found: FigureSet, data: ComparisonData, test_set) -> None
     found.attempt(
         "predictions", "Predictions of the best run",
         f"The first 96 test images with the labels predicted by the best run, {who}; a blue "
-        "bar and a red label mark a mistake (seed 002's picture).",
+        "bar and a red label mark a mistake (article 002's picture).",
         grid,
     )  # fmt: skip
     found.attempt(
         "first-layer-weights", "First-layer weights of the best run",
-        f"The first Dense or Conv layer of {who}, one image per unit (seed 002's picture).",
+        f"The first Dense or Conv layer of {who}, one image per unit (article 002's picture).",
         lambda: plots.first_layer_weights(_load_model(data, int(best["run_id"]))),
     )  # fmt: skip
 

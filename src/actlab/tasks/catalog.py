@@ -1,4 +1,4 @@
-"""The predefined tasks: the seed articles' recipes, their Fashion-MNIST twins, a CIFAR-10
+"""The predefined tasks: the articles' recipes, their Fashion-MNIST twins, a CIFAR-10
 ResNet-20 and a quick 8x8-digits smoke test."""
 
 from __future__ import annotations
@@ -11,20 +11,20 @@ from actlab.tasks.task import Task
 _MNIST: dict[str, Any] = {"input_shape": (28, 28, 1), "num_classes": 10}
 _CIFAR10: dict[str, Any] = {"input_shape": (32, 32, 3), "num_classes": 10}
 
-_SEED_000 = (
-    "seed 000 (KerasでのFReLU活性化関数): six-conv CNN on MNIST, Adam(1e-4), batch 1000, "
+_ARTICLE_000 = (
+    "article 000 (KerasでのFReLU活性化関数): six-conv CNN on MNIST, Adam(1e-4), batch 1000, "
     "up to 100 epochs, validation_split 0.1, EarlyStopping(val_loss, patience 20)"
 )
-_SEED_001 = (
-    "seed 001 (TanhExp活性化関数): small CNN on CIFAR-10, Adam, batch 100, 50 epochs, "
+_ARTICLE_001 = (
+    "article 001 (TanhExp活性化関数): small CNN on CIFAR-10, Adam, batch 100, 50 epochs, "
     "validation on the test set"
 )
-_SEED_002 = (
-    "seed 002 (ReLU活性化関数): Dense 16 MLP on MNIST, Adam, batch 1000, 10 epochs, "
+_ARTICLE_002 = (
+    "article 002 (ReLU活性化関数): Dense 16 MLP on MNIST, Adam, batch 1000, 10 epochs, "
     "validation on the test set"
 )
-_SEED_004 = (
-    "seed 004 (reluの特徴を探る): Dropout CNN on CIFAR-10, Adam, batch 64, 50 epochs, "
+_ARTICLE_004 = (
+    "article 004 (reluの特徴を探る): Dropout CNN on CIFAR-10, Adam, batch 64, 50 epochs, "
     "validation on the test set"
 )
 _HE_2016 = (
@@ -39,8 +39,8 @@ def _mlp(name: str, dataset: str, what: str) -> Task:
     return Task(
         name=name, dataset=dataset, model="mlp", **_MNIST,
         optimizer="adam", learning_rate=1e-3, batch_size=1000, epochs=10, validation="test",
-        model_options={"units": 16, "depth": 1}, source=_SEED_002,
-        description=f"Seed 002's one-hidden-layer MLP (16 units) on {what}.",
+        model_options={"units": 16, "depth": 1}, source=_ARTICLE_002,
+        description=f"Article 002's one-hidden-layer MLP (16 units) on {what}.",
     )  # fmt: skip
 
 
@@ -49,8 +49,8 @@ def _frelu_cnn(name: str, dataset: str, what: str) -> Task:
         name=name, dataset=dataset, model="frelu_cnn", **_MNIST,
         optimizer="adam", learning_rate=1e-4, batch_size=1000, epochs=100,
         validation="split", validation_split=0.1,
-        early_stopping_patience=20, early_stopping_monitor="val_loss", source=_SEED_000,
-        description=f"Seed 000's six-conv CNN on {what}, with early stopping.",
+        early_stopping_patience=20, early_stopping_monitor="val_loss", source=_ARTICLE_000,
+        description=f"Article 000's six-conv CNN on {what}, with early stopping.",
     )  # fmt: skip
 
 
@@ -62,12 +62,13 @@ _BUILTIN = (
     Task(
         name="cifar10_small_cnn", dataset="cifar10", model="small_cnn", **_CIFAR10,
         optimizer="adam", learning_rate=1e-3, batch_size=100, epochs=50, validation="test",
-        source=_SEED_001, description="Seed 001's two-conv CNN (42,442 parameters) on CIFAR-10.",
+        source=_ARTICLE_001,
+        description="Article 001's two-conv CNN (42,442 parameters) on CIFAR-10.",
     ),
     Task(
         name="cifar10_cnn", dataset="cifar10", model="cifar_cnn", **_CIFAR10,
         optimizer="adam", learning_rate=1e-3, batch_size=64, epochs=50, validation="test",
-        source=_SEED_004, description="Seed 004's four-conv Dropout CNN on CIFAR-10.",
+        source=_ARTICLE_004, description="Article 004's four-conv Dropout CNN on CIFAR-10.",
     ),
     Task(
         name="cifar10_resnet20", dataset="cifar10", model="resnet20", **_CIFAR10,
@@ -80,8 +81,8 @@ _BUILTIN = (
         name="digits_mlp", dataset="digits", model="mlp", input_shape=(8, 8, 1), num_classes=10,
         optimizer="adam", learning_rate=1e-2, batch_size=64, epochs=5, validation="test",
         model_options={"units": 16, "depth": 1},
-        source="scikit-learn's 8x8 digits with seed 002's MLP; a quick offline smoke test",
-        description="Seed 002's MLP on the 1,797 8x8 digits, 5 epochs: seconds on a CPU.",
+        source="scikit-learn's 8x8 digits with article 002's MLP; a quick offline smoke test",
+        description="Article 002's MLP on the 1,797 8x8 digits, 5 epochs: seconds on a CPU.",
     ),
 )  # fmt: skip
 

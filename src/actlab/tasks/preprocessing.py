@@ -1,6 +1,7 @@
 """Preprocessing shared by every task: uint8 images to float32 in [0, 1], labels to int64 (N,).
 
-As in the seeds: ``x / 255.0`` (seed 000 casts to float16; float32 here, like seeds 001/002/004).
+As in the articles: ``x / 255.0`` (article 000 casts to float16; float32 here, like articles
+001/002/004).
 """
 
 from __future__ import annotations

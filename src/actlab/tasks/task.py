@@ -28,8 +28,9 @@ _RESERVED_MODEL_OPTIONS = ("weight_decay", "activation_params", "input_shape", "
 class Task:
     """A dataset, a model and the recipe to train it (see `actlab.tasks.names()`).
 
-    `validation` is ``"test"`` (validate on the test set, as seeds 001, 002 and 004 do),
-    ``"split"`` (hold out the last `validation_split` of the training data, as seed 000 does)
+    `validation` is ``"test"`` (validate on the test set, as articles 001, 002 and 004 do),
+    ``"split"`` (hold out the last `validation_split` of the training data, as article 000
+    does)
     or ``"none"``. Early stopping on a validation metric needs ``"split"``: it chooses when
     to stop, and the test set must not take part in any choice. `lr_drops` are fractions
     of `epochs` at which the learning rate is multiplied by `lr_drop_factor` (He et al. 2016
@@ -228,7 +229,7 @@ class Task:
         elif self.validation == "test":
             if test_data is None:
                 raise ValueError(
-                    f"task {self.name!r} validates on the test set (as its seed does): call "
+                    f"task {self.name!r} validates on the test set (as its article does): call "
                     "fit_kwargs(test_data=(x_test, y_test))"
                 )
             kwargs["validation_data"] = tuple(test_data)

@@ -61,7 +61,7 @@ def tune(
     """Search `activations`' parameters (a list: the activation too) on a validation split,
     until the study holds `trials` complete or pruned trials, then confirm the best.
 
-    `activations` is one catalog name, or several to choose among (seed 003's question);
+    `activations` is one catalog name, or several to choose among (article 003's question);
     `params` are ``[activation.]name=low:high[:log]`` intervals (default: each entry's
     declared range, see `actlab.tune.space`); `tune_lr` searches the learning rate too.
     Trials train on seeds ``0..seeds_per_trial-1`` with the task's ``validation="split"``
