@@ -105,3 +105,15 @@ def test_without_mlflow_installed_the_error_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "mlflow", None)  # import mlflow now raises ImportError
     with pytest.raises(tracking.MissingExtraError, match=r"pip install 'actlab\[mlflow\]'"):
         tracking.open_trackers(mlflow="sqlite:///never.db")
+
+
+def test_the_model_is_logged_even_when_the_store_keeps_none(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    result = actlab.compare(["relu"], task="digits_mlp", epochs=1, seeds=1, db=tmp_path / "a.db",
+                            quiet=True, keep_models=False, mlflow=uri)  # fmt: skip
+    assert not result.runs()["has_weights"].any()
+    client, runs = _runs(uri, result.name)
+    assert [a.path for a in client.list_artifacts(runs[0].info.run_id, "model")] == [
+        "model/model.keras"
+    ]

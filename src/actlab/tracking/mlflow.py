@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from actlab.tracking.extras import require
-from actlab.tracking.records import EPOCH_METRICS, RunRecord
+from actlab.tracking.records import RunRecord, epoch_points, last_epoch
 
 #: MLflow's limits of one log_batch call, and of a parameter's value.
 _MAX_PARAMS, _MAX_METRICS, _MAX_PARAM_CHARS = 100, 1000, 6000
@@ -155,16 +155,13 @@ def run_params(run: RunRecord) -> dict[str, str]:
 def run_metrics(run: RunRecord) -> list[tuple[str, float, int, int]]:
     """(key, value, timestamp in ms, step): each epoch's metrics at step = the epoch, then
     the run's results (test metrics, step time) at the last epoch's step."""
-    started = run.started if run.started is not None else time.time()
-    metrics, elapsed, last = [], 0.0, 0
-    for epoch in run.epochs:
-        elapsed += epoch.get("seconds", 0.0)
-        last = int(epoch["epoch"])
-        stamp = _ms(started + elapsed)
-        metrics += [(EPOCH_METRICS[k], v, stamp, last) for k, v in epoch.items() if k != "epoch"]
-    ended = _ms(run.finished if run.finished is not None else started + elapsed)
-    metrics += [(k, v, ended, last) for k, v in run.results.items()]
-    return metrics
+    metrics = [
+        (key, value, _ms(wall), step)
+        for step, wall, values in epoch_points(run)
+        for key, value in values.items()
+    ]
+    ended, step = _ms(run.finished), last_epoch(run)
+    return metrics + [(key, value, ended, step) for key, value in run.results.items()]
 
 
 def _flatten(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 import numbers
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +54,22 @@ class RunRecord:
     def name(self) -> str:
         """The run as actlab names it, e.g. ``elu(alpha=0.5) seed 0``."""
         return f"{self.label} seed {self.seed}"
+
+
+def epoch_points(run: RunRecord) -> Iterator[tuple[int, float, dict[str, float]]]:
+    """(epoch, wall time, {metric: value}) of each of the run's epochs, metrics named as in
+    EPOCH_METRICS; the wall time (seconds since the Unix epoch) adds up the epochs' seconds
+    from the run's start."""
+    wall = run.started if run.started is not None else time.time()
+    for epoch in run.epochs:
+        wall += epoch.get("seconds", 0.0)
+        values = {EPOCH_METRICS[k]: v for k, v in epoch.items() if k != "epoch"}
+        yield int(epoch["epoch"]), wall, values
+
+
+def last_epoch(run: RunRecord) -> int:
+    """The step a run's results are logged at: its last epoch (0 if it has none)."""
+    return int(run.epochs[-1]["epoch"]) if run.epochs else 0
 
 
 def ended_runs(store: Store, comparison: str | int | None = None) -> list[RunRecord]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from actlab.tracking.extras import require
-from actlab.tracking.records import EPOCH_METRICS, RunRecord
+from actlab.tracking.records import RunRecord, epoch_points, last_epoch
 
 #: Characters kept in a folder name; others become "_" (labels keep "(alpha=0.5)").
 _UNSAFE = re.compile(r"[^\w.,=()\[\]+-]")
@@ -56,15 +56,13 @@ def run_folder(log_dir: Path, run: RunRecord) -> Path:
 
 def run_scalars(run: RunRecord) -> list[tuple[str, float, int, float | None]]:
     """(tag, value, step, wall time): per-epoch metrics, then the run's results."""
-    scalars: list[tuple[str, float, int, float | None]] = []
-    elapsed, last = 0.0, 0
-    for epoch in run.epochs:
-        elapsed += epoch.get("seconds", 0.0)
-        last = int(epoch["epoch"])
-        wall = None if run.started is None else run.started + elapsed
-        scalars += [(EPOCH_METRICS[k], v, last, wall) for k, v in epoch.items() if k != "epoch"]
-    scalars += [(k, v, last, run.finished) for k, v in run.results.items()]
-    return scalars
+    scalars = [
+        (tag, value, step, wall)
+        for step, wall, values in epoch_points(run)
+        for tag, value in values.items()
+    ]
+    step = last_epoch(run)
+    return scalars + [(tag, value, step, run.finished) for tag, value in run.results.items()]
 
 
 def _safe(name: Any) -> str:
