@@ -95,14 +95,14 @@ def test_a_new_storage_cannot_take_over_trials_in_the_store(study, tmp_path):
 def test_pruned_trials_count_and_their_runs_say_so(tmp_path):
     db = tmp_path / "r.db"
     always = optuna.pruners.ThresholdPruner(lower=2.0)  # accuracy never reaches 2
-    with pytest.raises(TuneError, match=r"no trial of study .* completed \(trials: 2 pruned\)"):
-        tune("relu", trials=2, db=db, pruner=always, **FAST)
+    with pytest.raises(TuneError, match=r"no trial of study .* completed \(trials: 1 pruned\)"):
+        tune("relu", trials=1, db=db, pruner=always, **FAST)
     with Store(db, readonly=True) as store:
         runs = store.runs()
         epochs = store.epochs()
-    assert list(runs["status"]) == ["interrupted", "interrupted"]
-    assert list(runs["error"]) == ["pruned by Optuna after epoch 1"] * 2
-    assert list(epochs["epoch"]) == [1, 1]
+    assert list(runs["status"]) == ["interrupted"]
+    assert list(runs["error"]) == ["pruned by Optuna after epoch 1"]
+    assert list(epochs["epoch"]) == [1]  # of FAST's 2
 
 
 @pytest.fixture
@@ -138,14 +138,14 @@ def test_the_history_and_importances_of_a_study(study):
 
 def test_a_repeated_configuration_is_not_trained_again(tmp_path):
     db = tmp_path / "r.db"
-    result = tune(["relu", "tanh"], trials=4, db=db, confirm=False, sampler="random",
+    result = tune(["relu", "tanh"], trials=3, db=db, confirm=False, sampler="random",
                   task="digits_mlp", epochs=1, sampler_seed=0, quiet=True)  # fmt: skip
     trials = _trials(result)
     with Store(db, readonly=True) as store:
         runs = store.runs()
     assert sorted(runs["activation"]) == sorted({t.params["activation"] for t in trials})
     repeats = [t for t in trials if "same_as" in t.user_attrs]
-    assert len(repeats) == 4 - len(runs)  # four trials of two choices: at least two repeats
+    assert len(repeats) == 3 - len(runs) >= 1  # three trials of two choices repeat one
     for repeat in repeats:
         earlier = trials[repeat.user_attrs["same_as"]]
         assert (earlier.params, earlier.value) == (repeat.params, repeat.value)
