@@ -1,4 +1,4 @@
-"""Seed 003's question two ways: a full grid of the six activations against `actlab tune
+"""Article 003's question two ways: a full grid of the six activations against `actlab tune
 --choose` of the same six. Issue 9's goal: the study finds the same best activation in fewer
 trained epochs.
 
@@ -21,13 +21,13 @@ import actlab
 import actlab.tune
 from actlab.experiments import Store, environment
 
-SEED_003 = ["linear", "sigmoid", "hard_sigmoid", "tanh", "softsign", "relu"]
+ARTICLE_003 = ["linear", "sigmoid", "hard_sigmoid", "tanh", "softsign", "relu"]
 
 
 def grid(task: str, seeds: int, db: Path) -> tuple[str, int, float]:
     """The grid's best label (by mean test accuracy), its trained epochs, its seconds."""
     started = time.perf_counter()
-    result = actlab.compare(SEED_003, task=task, seeds=seeds, db=db, name="grid", quiet=True)
+    result = actlab.compare(ARTICLE_003, task=task, seeds=seeds, db=db, name="grid", quiet=True)
     seconds = time.perf_counter() - started
     table = result.table().sort_values("accuracy_mean", ascending=False)
     return str(table.index[0]), _epochs(db, lambda name: name == "grid"), seconds
@@ -36,7 +36,7 @@ def grid(task: str, seeds: int, db: Path) -> tuple[str, int, float]:
 def study(task: str, trials: int, db: Path, seed: int) -> tuple[str, int, float]:
     """The study's best label (on the validation split), its trained epochs, its seconds."""
     started = time.perf_counter()
-    result = actlab.tune.tune(SEED_003, task=task, trials=trials, db=db, study="study",
+    result = actlab.tune.tune(ARTICLE_003, task=task, trials=trials, db=db, study="study",
                               confirm=False, sampler_seed=seed, quiet=True)  # fmt: skip
     seconds = time.perf_counter() - started
     return result.best_label, _epochs(db, lambda name: name.startswith("study/")), seconds

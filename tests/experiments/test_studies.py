@@ -1,4 +1,4 @@
-"""The seed studies: definitions, dataset twins, and our numbers in the article's measure."""
+"""The articles' studies: definitions, dataset twins, and our numbers in the article's measure."""
 
 from __future__ import annotations
 

@@ -88,7 +88,7 @@ def one_step_loss(model: keras.Model, model_name: str) -> float:
     return float(np.asarray(model.train_on_batch(x, y)))
 
 
-#: Hidden nonlinearities per model, counted from the seeds and He et al. 2016 (1 + 9 * 2).
+#: Hidden nonlinearities per model, counted from the articles and He et al. 2016 (1 + 9 * 2).
 ACTIVATION_POSITIONS = {"mlp": 1, "frelu_cnn": 6, "small_cnn": 2, "cifar_cnn": 5, "resnet20": 19}
 
 

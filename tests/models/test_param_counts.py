@@ -1,4 +1,4 @@
-"""Parameter counts of the seed models and ResNet-20, computed by hand from the articles."""
+"""Parameter counts of the articles' models and ResNet-20, computed by hand from the articles."""
 
 from __future__ import annotations
 
@@ -19,20 +19,20 @@ def batch_norm(channels: int) -> int:
     return 4 * channels  # gamma, beta (trained), moving mean and variance (not trained)
 
 
-def test_seed_002_mlp_on_mnist():
+def test_article_002_mlp_on_mnist():
     expected = dense(784, 16) + dense(16, 10)
     assert expected == 12_730
     assert models.mlp("relu", (28, 28, 1), 10).count_params() == expected
 
 
-def test_seed_001_small_cnn_on_cifar10():
+def test_article_001_small_cnn_on_cifar10():
     # 32 -> conv 30 -> pool 15 -> conv 13 -> pool 6: Flatten gives 6 * 6 * 64 = 2304.
     expected = conv(3, 3, 32) + conv(3, 32, 64) + dense(6 * 6 * 64, 10)
     assert expected == 42_442  # the article's model.summary()
     assert models.small_cnn("tanh", (32, 32, 3), 10).count_params() == expected
 
 
-def test_seed_004_cifar_cnn_on_cifar10():
+def test_article_004_cifar_cnn_on_cifar10():
     # 32 same 32 -> valid 30 -> pool 15 -> same 15 -> valid 13 -> pool 6: 6 * 6 * 64.
     convs = conv(3, 3, 32) + conv(3, 32, 32) + conv(3, 32, 64) + conv(3, 64, 64)
     expected = convs + dense(6 * 6 * 64, 512) + dense(512, 10)
@@ -40,15 +40,15 @@ def test_seed_004_cifar_cnn_on_cifar10():
     assert models.cifar_cnn("relu", (32, 32, 3), 10).count_params() == expected
 
 
-def test_seed_000_frelu_cnn_on_mnist_with_a_function_activation():
+def test_article_000_frelu_cnn_on_mnist_with_a_function_activation():
     expected = conv(3, 1, 32) + 5 * conv(3, 32, 32) + dense(32, 10)
     assert expected == 46_890
     assert models.frelu_cnn("relu", (28, 28, 1), 10).count_params() == expected
 
 
 @pytest.mark.skipif("frelu" not in activations.names(), reason="frelu not in the catalog yet")
-def test_seed_000_frelu_cnn_with_frelu():
-    """Seed 000's FReLU: DepthwiseConv2D(3, 'same') with its default bias, then BatchNorm."""
+def test_article_000_frelu_cnn_with_frelu():
+    """Article 000's FReLU: DepthwiseConv2D(3, 'same') with its default bias, then BatchNorm."""
     per_position = conv(3, 1, 32) + batch_norm(32)  # depthwise: 3x3 per channel + bias
     expected = 46_890 + 6 * per_position
     assert models.frelu_cnn("frelu", (28, 28, 1), 10).count_params() == expected

@@ -1,4 +1,4 @@
-"""The predefined tasks carry the seed articles' recipes (and He et al.'s for ResNet-20)."""
+"""The predefined tasks carry the articles' recipes (and He et al.'s for ResNet-20)."""
 
 from __future__ import annotations
 
@@ -6,25 +6,25 @@ import pytest
 
 from actlab import models, tasks
 
-# Read off the seed articles' code (model.compile / model.fit / EarlyStopping).
-SEED_RECIPES = {
-    "mnist_mlp": dict(  # seed 002: Adam(), batch 1000, 10 epochs, validation_data=test
+# Read off the articles' code (model.compile / model.fit / EarlyStopping).
+ARTICLE_RECIPES = {
+    "mnist_mlp": dict(  # article 002: Adam(), batch 1000, 10 epochs, validation_data=test
         dataset="mnist", model="mlp", input_shape=(28, 28, 1), num_classes=10,
         optimizer="adam", learning_rate=1e-3, batch_size=1000, epochs=10, validation="test",
         early_stopping_patience=None,
     ),
-    "mnist_frelu_cnn": dict(  # seed 000: Adam(lr=0.0001), batch 1000, 100 epochs, split 0.1
+    "mnist_frelu_cnn": dict(  # article 000: Adam(lr=0.0001), batch 1000, 100 epochs, split 0.1
         dataset="mnist", model="frelu_cnn", input_shape=(28, 28, 1), num_classes=10,
         optimizer="adam", learning_rate=1e-4, batch_size=1000, epochs=100,
         validation="split", validation_split=0.1,
         early_stopping_patience=20, early_stopping_monitor="val_loss",
     ),
-    "cifar10_small_cnn": dict(  # seed 001: 'adam', batch 100, 50 epochs, validation_data=test
+    "cifar10_small_cnn": dict(  # article 001: 'adam', batch 100, 50 epochs, validation_data=test
         dataset="cifar10", model="small_cnn", input_shape=(32, 32, 3), num_classes=10,
         optimizer="adam", learning_rate=1e-3, batch_size=100, epochs=50, validation="test",
         early_stopping_patience=None,
     ),
-    "cifar10_cnn": dict(  # seed 004: 'adam', batch 64, 50 epochs, validation_data=test
+    "cifar10_cnn": dict(  # article 004: 'adam', batch 64, 50 epochs, validation_data=test
         dataset="cifar10", model="cifar_cnn", input_shape=(32, 32, 3), num_classes=10,
         optimizer="adam", learning_rate=1e-3, batch_size=64, epochs=50, validation="test",
         early_stopping_patience=None,
@@ -38,14 +38,14 @@ SEED_RECIPES = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("name", sorted(SEED_RECIPES))
+@pytest.mark.parametrize("name", sorted(ARTICLE_RECIPES))
 def test_recipe_matches_its_source(name):
     task = tasks.get(name)
-    for field, expected in SEED_RECIPES[name].items():
+    for field, expected in ARTICLE_RECIPES[name].items():
         assert getattr(task, field) == expected, field
 
 
-def test_seed_002_mlp_is_16_units_one_layer():
+def test_article_002_mlp_is_16_units_one_layer():
     assert dict(tasks.get("mnist_mlp").model_options) == {"units": 16, "depth": 1}
 
 

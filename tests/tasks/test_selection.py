@@ -1,5 +1,5 @@
 """Selection never on the test set: early stopping on a validation metric needs a validation
-split of the training data; the seed articles' recipes stay as written."""
+split of the training data; the articles' recipes stay as written."""
 
 from __future__ import annotations
 
@@ -45,8 +45,8 @@ def test_what_selects_nothing_on_the_test_set_stays_allowed():
 
 
 def test_the_articles_recipes_are_kept_as_written():
-    # Seed 000 stops early on a 10% split of the training data; seeds 001, 002 and 004
-    # validate on the test set with no early stopping (their fit calls, in the seed texts).
+    # Article 000 stops early on a 10% split of the training data; articles 001, 002 and 004
+    # validate on the test set with no early stopping (their fit calls, in the articles' texts).
     frelu = tasks.get("mnist_frelu_cnn")
     assert (frelu.validation, frelu.validation_split, frelu.early_stopping_patience) == (
         "split", 0.1, 20,

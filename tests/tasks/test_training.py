@@ -60,7 +60,7 @@ def test_build_model_passes_activation_params_and_model_options():
     ]  # fmt: skip
 
 
-def test_fit_kwargs_validate_on_the_test_set_like_seed_002():
+def test_fit_kwargs_validate_on_the_test_set_like_article_002():
     task = tasks.get("mnist_mlp")
     x, y = synthetic_digits()
     kwargs = task.fit_kwargs(test_data=(x, y))
@@ -71,7 +71,7 @@ def test_fit_kwargs_validate_on_the_test_set_like_seed_002():
         task.fit_kwargs()
 
 
-def test_fit_kwargs_of_seed_000_split_and_stop_early():
+def test_fit_kwargs_of_article_000_split_and_stop_early():
     kwargs = tasks.get("mnist_frelu_cnn").fit_kwargs()
     assert kwargs["validation_split"] == 0.1 and "validation_data" not in kwargs
     (stopper,) = kwargs["callbacks"]

@@ -19,19 +19,19 @@ def invoke(*args: str):
 def test_choose_makes_the_activation_a_choice_with_its_parameters_conditional(tmp_path):
     db = tmp_path / "r.db"
     result = invoke("tune", "--choose", "relu,elu", "--task", "digits_mlp", "--trials", "3",
-                    "--epochs", "1", "--no-confirm", "--study", "seed003",
+                    "--epochs", "1", "--no-confirm", "--study", "article003",
                     "--db", str(db))  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "study seed003 in sqlite:///" in result.output
+    assert "study article003 in sqlite:///" in result.output
     assert "on the validation split (seeds [0])" in result.output
     assert "best parameters: activation=" in result.output
-    study = optuna.load_study(study_name="seed003", storage=default_storage(db))
+    study = optuna.load_study(study_name="article003", storage=default_storage(db))
     assert len(study.trials) == 3
     for trial in study.trials:
         chosen = trial.params["activation"]
         assert set(trial.params) == {"activation"} | ({"elu.alpha"} if chosen == "elu" else set())
     listing = invoke("runs", "--db", str(db))
-    assert listing.exit_code == 0 and "seed003/trial-" in listing.output
+    assert listing.exit_code == 0 and "article003/trial-" in listing.output
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """The models of the articles, with the activation at every hidden nonlinearity.
 
 Each builder returns an uncompiled functional ``keras.Model`` named ``<model>_<activation>``.
-Layers that the seeds give an ``activation=`` argument are built linear here and followed by a
+Layers that the articles give an ``activation=`` argument are built linear here and followed by a
 separate activation layer, so that every position can hold any catalog entry (learnable ones
 included) and the parameter counts stay those of the articles for function-form activations.
 """
