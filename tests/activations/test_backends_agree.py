@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 
 BACKENDS = ("tensorflow", "jax", "torch")
+#: Whatever KERAS_BACKEND this process has, it checks all three: scripts/test runs it once.
+pytestmark = pytest.mark.all_backends
 ROOT = Path(__file__).resolve().parents[2]
 
 
