@@ -20,7 +20,7 @@ def test_choose_makes_the_activation_a_choice_with_its_parameters_conditional(tm
     db = tmp_path / "r.db"
     result = invoke("tune", "--choose", "relu,elu", "--task", "digits_mlp", "--trials", "3",
                     "--epochs", "1", "--no-confirm", "--study", "article003",
-                    "--db", str(db))  # fmt: skip
+                    "--report", str(tmp_path / "study.html"), "--db", str(db))  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "study article003 in sqlite:///" in result.output
     assert "on the validation split (seeds [0])" in result.output
@@ -30,6 +30,8 @@ def test_choose_makes_the_activation_a_choice_with_its_parameters_conditional(tm
     for trial in study.trials:
         chosen = trial.params["activation"]
         assert set(trial.params) == {"activation"} | ({"elu.alpha"} if chosen == "elu" else set())
+    page = (tmp_path / "study.html").read_text()
+    assert "Study article003" in page and "Slice: activation" in page
     listing = invoke("runs", "--db", str(db))
     assert listing.exit_code == 0 and "article003/trial-" in listing.output
 
@@ -44,9 +46,8 @@ def test_choose_makes_the_activation_a_choice_with_its_parameters_conditional(tm
         (["--choose", "relu,tanhexpp"], "unknown activation 'tanhexpp'"),
         (["relu", "--choose", "relu,elu"], "give one activation to tune, or --choose"),
         ([], "give one activation to tune, or --choose"),
-        (["relu", "--metric", "test_accuracy"], "metric must be one of val_accuracy, val_loss"),
-        (["relu", "--sampler", "grid"], "sampler must be one of tpe, random"),
         (["relu", "--storage", "nosuchdialect://x"], "cannot open the Optuna storage"),
+        (["elu", "--baseline", "relux"], "unknown activation 'relux'"),  # before any trial
     ],
 )
 def test_bad_input_is_a_one_line_error_with_non_zero_exit(args, message, tmp_path):
@@ -58,6 +59,19 @@ def test_bad_input_is_a_one_line_error_with_non_zero_exit(args, message, tmp_pat
     assert len(result.output.strip().splitlines()) == 1
     if "--storage" not in args:  # refused before the store is opened
         assert not db.exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "allowed"),
+    [("--metric", "test_accuracy", "val_loss"), ("--sampler", "grid", "random"),
+     ("--pruner", "hyperband", "median"), ("--test", "anova", "wilcoxon")],
+)  # fmt: skip
+def test_a_bad_choice_is_refused_naming_the_allowed_ones(option, value, allowed, tmp_path):
+    db = tmp_path / "x.db"
+    result = invoke("tune", "elu", option, value, "--task", "digits_mlp", "--db", str(db))
+    assert result.exit_code == 2, result.output
+    assert value in result.output and allowed in result.output
+    assert "Traceback" not in result.output and not db.exists()
 
 
 def test_tune_has_help():
