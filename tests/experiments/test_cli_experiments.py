@@ -68,7 +68,9 @@ def test_the_baseline_and_test_of_compare_reach_report_and_runs(store, tmp_path)
     listing = invoke("runs", "--db", str(db))
     assert "baseline tanhexp, Wilcoxon signed-rank test" in " ".join(listing.output.split())
     bad = invoke("compare", "relu", "--db", str(db), *FAST, "--test", "anova")
-    assert bad.exit_code == 2 and "test must be one of 'paired_t', 'wilcoxon'" in bad.output
+    assert (
+        bad.exit_code == 2 and "--test must be one of paired_t, wilcoxon, got 'anova'" in bad.output
+    )
 
 
 def test_runs_lists_what_the_store_holds(store):
@@ -81,7 +83,7 @@ def test_runs_lists_what_the_store_holds(store):
     assert "ms/step" in result.output and devices == 4
 
 
-def test_export_writes_article_004_style_per_epoch_csv(store, tmp_path):
+def test_export_writes_seed_004_style_per_epoch_csv(store, tmp_path):
     db, _ = store
     out = tmp_path / "history.csv"
     result = invoke("export", "--db", str(db), "--format", "csv", "-o", str(out))

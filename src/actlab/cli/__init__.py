@@ -6,10 +6,12 @@ what they share (consoles, common options, one-line errors) is in `actlab.cli.co
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from actlab.cli import bench, catalog, experiments, report, tune
-from actlab.cli.common import plain_usage_errors_off_a_terminal
+from actlab.cli.common import flags_shown_as_flags, plain_usage_errors_off_a_terminal
 
 __all__ = ["app", "main"]
 
@@ -19,6 +21,28 @@ app = typer.Typer(
     help="Try, compare and tune neural-network activation functions.",
 )
 plain_usage_errors_off_a_terminal()
+flags_shown_as_flags()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from actlab import __version__
+
+        typer.echo(f"actlab {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version, exit."
+        ),
+    ] = False,
+) -> None:
+    """Try, compare and tune neural-network activation functions."""
+
 
 app.command("list")(catalog.list_activations)
 app.command()(catalog.show)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from actlab.cli.common import console, err_console, fail, one_line
+from actlab.cli.common import choice, console, err_console, fail, one_line
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -17,6 +17,7 @@ BenchOutOption = Annotated[
     Path, typer.Option("--out", help="Folder for the .json and .md results.")
 ]
 DEFAULT_BENCH_OUT = Path("benchmarks/results")
+DTYPES = ("float32", "float16", "bfloat16")  # actlab.bench.ops.DTYPES
 
 
 @app.command("ops")
@@ -25,7 +26,7 @@ def bench_ops(
         list[str] | None, typer.Argument(help="Activations (default: the articles').")
     ] = None,
     size: Annotated[int, typer.Option(help="Values in the tensor.")] = 4_000_000,
-    dtype: Annotated[str, typer.Option(help="float32, float16 or bfloat16.")] = "float32",
+    dtype: Annotated[str, choice("--dtype", DTYPES, "The tensor's dtype.")] = "float32",
     repeats: Annotated[int, typer.Option(help="Interleaved rounds (median kept).")] = 7,
     every: Annotated[
         bool, typer.Option("--all", help="Every function entry that keeps the shape.")

@@ -9,12 +9,22 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from actlab.cli.common import ImportOption, console, err_console, fail, import_modules, one_line
+from actlab.cli.common import (
+    ImportOption,
+    choice,
+    console,
+    err_console,
+    fail,
+    import_modules,
+    one_line,
+)
+
+KINDS = ("function", "layer")
 
 
 def list_activations(
     family: Annotated[str | None, typer.Option(help="Only this family (e.g. self_gated).")] = None,
-    kind: Annotated[str | None, typer.Option(help="'function' or 'layer'.")] = None,
+    kind: Annotated[str | None, choice("--kind", KINDS, "Only entries of this kind.")] = None,
     prop: Annotated[
         str | None, typer.Option("--property", help="Only entries with this property.")
     ] = None,
@@ -57,8 +67,6 @@ def _title(entry) -> str:
 
 
 def _filtered(entries, family, kind, prop, search):
-    if kind not in (None, "function", "layer"):
-        fail(f"--kind must be 'function' or 'layer', got {kind!r}")
     from actlab.activations import PROPERTIES
 
     if prop is not None and prop not in PROPERTIES:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -18,6 +18,8 @@ __all__ = [
     "DataDirOption",
     "DbOption",
     "ImportOption",
+    "QuietOption",
+    "choice",
     "console",
     "err_console",
     "fail",
@@ -40,6 +42,25 @@ ImportOption = Annotated[
     list[str] | None,
     typer.Option("--import", help="A .py file or module that registers activations."),
 ]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+
+
+def choice(name: str, values: Sequence[str], help: str, *names: str) -> Any:
+    """An option taking one of fixed `values`: listed in --help (``table|json|csv``), and
+    anything else refused with one line, ``error: --format must be one of ..., got 'xml'``."""
+    return typer.Option(
+        *(names or (name,)), parser=_one_of(name, tuple(values)), metavar="|".join(values),
+        help=help,
+    )  # fmt: skip
+
+
+def _one_of(name: str, values: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value not in values:
+            fail(f"{name} must be one of {', '.join(values)}, got {value!r}")
+        return value
+
+    return parse
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -62,6 +83,18 @@ def plain_usage_errors_off_a_terminal() -> None:
             error.show()
 
     rich_utils.rich_format_error = usage_error
+
+
+def flags_shown_as_flags() -> None:
+    """--help lists a boolean flag as ``--quiet -q``, without Typer's ``<bool>`` type."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag and not self.count else shown(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
 
 
 @contextmanager

@@ -14,6 +14,8 @@ from actlab.cli.common import (
     DataDirOption,
     DbOption,
     ImportOption,
+    QuietOption,
+    choice,
     console,
     during,
     err_console,
@@ -26,6 +28,8 @@ from actlab.cli.common import (
 )
 
 OUTPUT_FORMATS = ("table", "json", "csv")
+EXPORT_FORMATS = ("csv", "json")
+TESTS = ("paired_t", "wilcoxon")  # actlab.experiments.statistics.TESTS
 
 
 def compare(
@@ -36,9 +40,7 @@ def compare(
     seeds: Annotated[int, typer.Option(min=1, help="Seeds per activation (0..N-1).")] = 5,
     epochs: Annotated[int | None, typer.Option(min=1, help="Override the task's epochs.")] = None,
     baseline: Annotated[str | None, typer.Option(help="Default: the first activation.")] = None,
-    test: Annotated[
-        str, typer.Option(help="Accuracy test over matched seeds: paired_t or wilcoxon.")
-    ] = "paired_t",
+    test: Annotated[str, choice("--test", TESTS, "Accuracy test over matched seeds.")] = "paired_t",
     db: DbOption = DEFAULT_DB,
     name: Annotated[str | None, typer.Option(help="Comparison name (default from task).")] = None,
     import_: ImportOption = None,
@@ -47,14 +49,13 @@ def compare(
         typer.Option("--set", help="Task override KEY=VALUE, e.g. --set batch_size=256."),
     ] = None,
     data_dir: DataDirOption = None,
-    output_format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    output_format: Annotated[str, choice("--format", OUTPUT_FORMATS, "How to print.")] = "table",
+    quiet: QuietOption = False,
 ) -> None:
     """Train every (activation, seed) pair, resumably, and compare them with statistics."""
     from actlab import experiments
 
     quiet_tensorflow_retracing_warnings()
-    _check_format(output_format)
     import_modules(import_ or [])
     task_overrides = overrides(set_ or [])
     with one_line_errors(kept=f"finished runs are kept in {db}"):
@@ -72,11 +73,6 @@ def compare(
             quiet=quiet,
         )
     print_summary(result, output_format)
-
-
-def _check_format(output_format: str) -> None:
-    if output_format not in OUTPUT_FORMATS:
-        fail(f"--format must be one of {', '.join(OUTPUT_FORMATS)}, got {output_format!r}")
 
 
 def print_summary(result, output_format: str) -> None:
@@ -170,7 +166,7 @@ def _num(value, digits: int) -> str:
 def export(
     db: DbOption = DEFAULT_DB,
     name: Annotated[str | None, typer.Option(help="Only this comparison.")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    output_format: Annotated[str, choice("--format", EXPORT_FORMATS, "File format.")] = "csv",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File (default: stdout).")
     ] = None,
@@ -178,8 +174,6 @@ def export(
     """Per-epoch histories (loss, accuracy, val_loss, val_accuracy, seconds) as CSV or JSON."""
     from actlab.experiments import Store, StoreError
 
-    if output_format not in ("csv", "json"):
-        fail(f"--format must be csv or json, got {output_format!r}")
     try:
         with Store(db, readonly=True) as store:
             frame = store.epochs(name)
@@ -221,7 +215,7 @@ def reproduce(
     epochs: Annotated[int | None, typer.Option(min=1, help="Override the article's.")] = None,
     db: DbOption = DEFAULT_DB,
     data_dir: DataDirOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Run an article's experiment as written, in a comparison of its own (STUDY@TASK),
     beside the numbers the article reports (on the article's own dataset only)."""

@@ -12,11 +12,18 @@ from actlab.cli.common import (
     DataDirOption,
     DbOption,
     ImportOption,
+    choice,
     err_console,
     fail,
     import_modules,
     one_line,
 )
+
+# As actlab.report defines them (report.build.FORMATS, plots.curves.BANDS,
+# report.figures.CONFUSION_MODES).
+FORMATS = ("html", "markdown")
+BANDS = ("std", "ci95")
+CONFUSION_MODES = ("sum", "best")
 
 
 def report(
@@ -29,14 +36,19 @@ def report(
         typer.Option("-o", "--output", help="Default: report.html, or report.md for markdown."),
     ] = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="html (one self-contained file) or markdown.")
+        str, choice("--format", FORMATS, "One self-contained HTML file, or Markdown + PNGs.")
     ] = "html",
     baseline: Annotated[
         str | None, typer.Option(help="Default: the comparison's baseline, else the first.")
     ] = None,
-    band: Annotated[str, typer.Option(help="Learning-curve band: std or ci95.")] = "std",
+    band: Annotated[str, choice("--band", BANDS, "Learning-curve band.")] = "std",
     confusion: Annotated[
-        str, typer.Option(help="Confusion matrices: sum (over seeds) or best (seed).")
+        str,
+        choice(
+            "--confusion",
+            CONFUSION_MODES,
+            "Confusion matrices: summed over seeds, or the best seed's.",
+        ),
     ] = "sum",
     data_dir: DataDirOption = None,
     import_: ImportOption = None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,15 +11,21 @@ from actlab.cli.common import (
     DataDirOption,
     DbOption,
     ImportOption,
+    QuietOption,
+    choice,
     console,
-    err_console,
     fail,
     import_modules,
     one_line_errors,
     overrides,
     quiet_tensorflow_retracing_warnings,
 )
-from actlab.cli.experiments import print_summary
+from actlab.cli.experiments import TESTS, print_summary
+
+# As actlab.tune defines them (tune.pruning.METRICS, tune.study.SAMPLERS and PRUNERS).
+METRICS = ("val_accuracy", "val_loss")
+SAMPLERS = ("tpe", "random")
+PRUNERS = ("median", "none")
 
 
 def tune(
@@ -49,23 +54,17 @@ def tune(
     ] = None,
     seeds_per_trial: Annotated[int, typer.Option(min=1, help="Seeds 0..N-1 per trial.")] = 1,
     metric: Annotated[
-        str, typer.Option(help="Optimised on the validation split: val_accuracy or val_loss.")
+        str, choice("--metric", METRICS, "Optimised on the validation split.")
     ] = "val_accuracy",
-    sampler: Annotated[str, typer.Option(help="tpe or random.")] = "tpe",
-    pruner: Annotated[str, typer.Option(help="median or none.")] = "median",
+    sampler: Annotated[str, choice("--sampler", SAMPLERS, "Optuna's sampler.")] = "tpe",
+    pruner: Annotated[str, choice("--pruner", PRUNERS, "Optuna's pruner.")] = "median",
     epochs: Annotated[int | None, typer.Option(min=1, help="Override the task's epochs.")] = None,
     baseline: Annotated[str, typer.Option(help="What the best is confirmed against.")] = "relu",
     confirm_seeds: Annotated[int, typer.Option(min=1, help="Fresh seeds of the confirmation.")] = 5,
     no_confirm: Annotated[
         bool, typer.Option("--no-confirm", help="Stop after the best parameters.")
     ] = False,
-    report: Annotated[
-        Path | None,
-        typer.Option(help="Write the study's report here (.md: Markdown + PNGs; else HTML)."),
-    ] = None,
-    test: Annotated[
-        str, typer.Option(help="Confirmation's paired test: paired_t or wilcoxon.")
-    ] = "paired_t",
+    test: Annotated[str, choice("--test", TESTS, "Confirmation's paired test.")] = "paired_t",
     db: DbOption = DEFAULT_DB,
     import_: ImportOption = None,
     set_: Annotated[
@@ -73,7 +72,7 @@ def tune(
         typer.Option("--set", help="Task override KEY=VALUE, e.g. --set batch_size=256."),
     ] = None,
     data_dir: DataDirOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Tune an activation's parameters (or choose the activation) with Optuna on a validation
     split, then confirm the best against the baseline on fresh seeds and the test set."""
@@ -92,15 +91,7 @@ def tune(
             confirm=not no_confirm, baseline=baseline, confirm_seeds=confirm_seeds, test=test,
             db=db, data_dir=data_dir, quiet=quiet,
         )  # fmt: skip
-        if report is not None:
-            _write_report(result, report)
     _print_tune_result(result)
-
-
-def _write_report(result, report: Path) -> None:
-    output_format = "markdown" if report.suffix.lower() == ".md" else "html"
-    written = result.write_report(report, output_format)
-    err_console.print(f"wrote {', '.join(map(str, written))}", markup=False, highlight=False)
 
 
 def _print_tune_result(result) -> None:

@@ -1,0 +1,5 @@
+"""`python -m actlab`: the `actlab` command."""
+
+from actlab.cli import main
+
+main()
