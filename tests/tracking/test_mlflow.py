@@ -75,16 +75,16 @@ def test_export_sends_a_store_once(tracked, tmp_path):
     db = tracked["folder"] / "a.db"
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(tmp_path)
-        first = tracking.export(db, mlflow=uri)
-        again = tracking.export(db, mlflow=uri)
-    assert (first.sent, first.skipped) == (2, 0)
+        (first,) = tracking.export(db, mlflow=uri)
+        (again,) = tracking.export(db, mlflow=uri)
+    assert (first.where, first.sent, first.skipped) == (uri, 2, 0)
     assert (again.sent, again.skipped) == (0, 2)
     _, runs = _runs(uri, tracked["result"].name)
     assert sorted(r.info.run_name for r in runs) == ["elu(alpha=0.5) seed 0", "relu seed 0"]
     # the live compare's MLflow store already holds them: nothing is sent there either
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(tracked["folder"])
-        assert tracking.export(db, mlflow=tracked["uri"]).sent == 0
+        assert tracking.export(db, mlflow=tracked["uri"])[0].sent == 0
 
 
 def test_a_tracking_server_down_warns_once_and_the_comparison_goes_on(tmp_path, monkeypatch):

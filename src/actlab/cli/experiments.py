@@ -26,6 +26,13 @@ from actlab.cli.common import (
     overrides,
     quiet_tensorflow_retracing_warnings,
 )
+from actlab.cli.tracking import (
+    MlflowOption,
+    TensorboardOption,
+    check_trackers,
+    export_runs,
+    mlflow_target,
+)
 
 OUTPUT_FORMATS = ("table", "json", "csv")
 EXPORT_FORMATS = ("csv", "json")
@@ -51,6 +58,8 @@ def compare(
     data_dir: DataDirOption = None,
     output_format: Annotated[str, choice("--format", OUTPUT_FORMATS, "How to print.")] = "table",
     quiet: QuietOption = False,
+    mlflow: MlflowOption = None,
+    tensorboard: TensorboardOption = None,
 ) -> None:
     """Train every (activation, seed) pair, resumably, and compare them with statistics."""
     from actlab import experiments
@@ -58,6 +67,7 @@ def compare(
     quiet_tensorflow_retracing_warnings()
     import_modules(import_ or [])
     task_overrides = overrides(set_ or [])
+    check_trackers(mlflow, tensorboard)
     with one_line_errors(kept=f"finished runs are kept in {db}"):
         result = experiments.compare(
             activations,
@@ -71,6 +81,8 @@ def compare(
             overrides=task_overrides,
             data_dir=data_dir,
             quiet=quiet,
+            mlflow=mlflow_target(mlflow),
+            tensorboard=tensorboard,
         )
     print_summary(result, output_format)
 
@@ -170,8 +182,14 @@ def export(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File (default: stdout).")
     ] = None,
+    mlflow: MlflowOption = None,
+    tensorboard: TensorboardOption = None,
 ) -> None:
-    """Per-epoch histories (loss, accuracy, val_loss, val_accuracy, seconds) as CSV or JSON."""
+    """Per-epoch histories (loss, accuracy, val_loss, val_accuracy, seconds) as CSV or JSON;
+    with --mlflow or --tensorboard, the store's ended runs sent there instead (each once)."""
+    if mlflow or tensorboard:
+        export_runs(db, name, mlflow, tensorboard)
+        return
     from actlab.experiments import Store, StoreError
 
     try:

@@ -115,8 +115,9 @@ class Trackers:
 
 @dataclass(frozen=True)
 class Exported:
-    """What `export` did: runs sent, runs that were already there."""
+    """What `export` did at one tracker: runs sent, runs that were there already."""
 
+    where: str
     sent: int
     skipped: int
 
@@ -127,23 +128,23 @@ def export(
     mlflow: str | bool | None = None,
     tensorboard: str | Path | None = None,
     comparison: str | None = None,
-) -> Exported:
+) -> list[Exported]:
     """Send the ended runs of store `db` (of one comparison, or all) to the trackers asked
-    for. Runs MLflow already holds (same store, same run id) are not sent again. Errors are
-    raised: nothing is running that a failed tracker could stop."""
+    for, and say what each did. Runs MLflow already holds (same store, same run id) are not
+    sent again. Errors are raised: nothing is running that a failed tracker could stop."""
     from actlab.experiments.store import Store
 
     trackers = open_trackers(mlflow=mlflow, tensorboard=tensorboard)
     if not trackers:
         raise ValueError("export to what? Give mlflow=URI and/or tensorboard=DIR")
-    sent = skipped = 0
+    sent, skipped = [0] * len(trackers), [0] * len(trackers)
     with Store(db, readonly=True) as store:
         for run in ended_runs(store, comparison):
             wanted = any(t.wants_model for t in trackers)
             model = store.run_blob(run.run_id, "weights") if wanted else None
-            results = [t.send(run, model if t.wants_model else None) for t in trackers]
-            if all(result is None for result in results):
-                skipped += 1
-            else:
-                sent += 1
-    return Exported(sent=sent, skipped=skipped)
+            for i, tracker in enumerate(trackers):
+                if tracker.send(run, model if tracker.wants_model else None) is None:
+                    skipped[i] += 1
+                else:
+                    sent[i] += 1
+    return [Exported(t.where, n, k) for t, n, k in zip(trackers, sent, skipped, strict=True)]
