@@ -19,7 +19,7 @@ MlflowOption = Annotated[
         metavar="URI",
         help="Send every run to MLflow at this tracking URI (sqlite:///mlflow.db, "
         f"http://host:5000; '{MLFLOW_DEFAULT}': MLflow's own), one experiment per comparison. "
-        "Needs actlab[mlflow].",
+        "Needs actlab\\[mlflow].",
     ),
 ]
 TensorboardOption = Annotated[
@@ -27,7 +27,7 @@ TensorboardOption = Annotated[
     typer.Option(
         "--tensorboard",
         metavar="DIR",
-        help="Write one TensorBoard event folder per run under DIR. Needs actlab[tensorboard].",
+        help="Write one TensorBoard event folder per run under DIR. Needs actlab\\[tensorboard].",
     ),
 ]
 
