@@ -8,10 +8,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from actlab import tasks as task_catalog
 from actlab.activations import BoundActivation
 from actlab.checks import is_integer
-from actlab.experiments import environment
+from actlab.experiments import environment, identity, own
 from actlab.experiments.interrupts import ComparisonInterrupted, InterruptFlag
 from actlab.experiments.plugins import USER_ERRORS
 from actlab.experiments.progress import Progress
@@ -26,6 +25,7 @@ from actlab.experiments.store import (
     to_json,
 )
 from actlab.experiments.training import train_one, warm_up
+from actlab.tasks import Task
 from actlab.tracking import Trackers, open_trackers
 
 #: The largest seed keras.utils.set_random_seed takes (NumPy's limit).
@@ -74,9 +74,11 @@ def stored_recipe(config: Mapping[str, Any]) -> dict[str, Any]:
 
 def compare(
     activations: Sequence[str | BoundActivation],
-    task: str = "fashion_mnist_mlp",
+    task: str | Task | None = None,
     seeds: int | Iterable[int] = 5,
     *,
+    data: Any = None,
+    model: Any = None,
     epochs: int | None = None,
     baseline: str | None = None,
     test: str = DEFAULT_TEST,
@@ -90,6 +92,15 @@ def compare(
     tensorboard: str | Path | None = None,
 ) -> ComparisonResult:
     """Train every (activation, seed) pair not yet in `db`, then answer with statistics.
+
+    `task` is a task name (default: fashion_mnist_mlp) or a `Task`. `data` (NumPy arrays
+    ``((x_train, y_train), (x_test, y_test))``, a (train, test) pair of tf.data.Datasets or
+    torch DataLoaders, or a registered dataset name) and `model` (a registered model name, a
+    builder function or any Keras model, whose hidden activations each run swaps) replace
+    the task's; without a task the recipe is `Task`'s defaults (see `actlab.experiments.own`).
+    The comparison is also identified by the backend and dtype policy, and by your own data's
+    and model's fingerprints: reopening it with others is refused. Its default name says a
+    backend other than TensorFlow, or a dtype policy other than float32 (``digits_mlp{jax}``).
 
     Runs already finished (or diverged) in the same comparison are skipped, so the same call
     after a crash or Ctrl-C completes only what is missing. A run whose loss turns NaN/inf is
@@ -114,20 +125,23 @@ def compare(
     overrides = dict(overrides or {})
     if epochs is not None:
         overrides["epochs"] = epochs
-    the_task = task_catalog.get(task, **overrides)
+    the_task = own.task_for(task, data, model, overrides)
     chosen_seeds = seed_list(seeds)
     baseline_label = _baseline_label(baseline, candidates)
     config = comparison_config(the_task, baseline_label, check_test(test))
-    comparison = name or default_name(the_task, overrides)
+    comparison = name or default_name(the_task, overrides) + environment.name_suffix()
+    prepared = own.prepare(the_task, data_dir)
+    config |= {**prepared.identity, "environment": environment.identity()}
     trackers = Trackers(open_trackers(mlflow=mlflow, tensorboard=tensorboard))
     with (
+        own.released(),
         Store(db) as store,
         InterruptFlag() as interrupted,
         _comparison(store, comparison, the_task.name, config) as comparison_id,
     ):
         pending = _pending(store, comparison_id, candidates, chosen_seeds)
         if pending:
-            data = the_task.load_data(data_dir=data_dir)
+            data = prepared.data or the_task.load_data(data_dir=data_dir)
             interrupted.check("loading the data")
             _warm_up(the_task, data, pending, interrupted)
             with Progress(len(pending), the_task.epochs, quiet=quiet) as progress:
@@ -145,6 +159,8 @@ def _open_comparison(store: Store, name: str, task: str, config: dict[str, Any])
     refuses, naming what differs); its baseline and test become this call's."""
     known = store.comparisons()
     stored = known.loc[known["name"] == name, "config"]
+    if not stored.empty:
+        identity.check_same(store, name, stored.iloc[0], config)
     same_recipe = not stored.empty and (
         to_json(stored_recipe(stored.iloc[0])) == to_json(config["task"])
     )
