@@ -14,7 +14,7 @@ from actlab.experiments import ComparisonInterrupted, Store
 from actlab.tune import TuneError, default_storage, trial_comparison, tune
 from actlab.tune import trials as trials_module
 
-FAST = {"task": "digits_mlp", "epochs": 2, "sampler_seed": 0, "quiet": True}
+FAST = {"task": "digits_mlp", "epochs": 1, "sampler_seed": 0, "quiet": True}
 
 
 @pytest.fixture(scope="module")
@@ -96,13 +96,13 @@ def test_pruned_trials_count_and_their_runs_say_so(tmp_path):
     db = tmp_path / "r.db"
     always = optuna.pruners.ThresholdPruner(lower=2.0)  # accuracy never reaches 2
     with pytest.raises(TuneError, match=r"no trial of study .* completed \(trials: 1 pruned\)"):
-        tune("relu", trials=1, db=db, pruner=always, **FAST)
+        tune("relu", trials=1, db=db, pruner=always, **{**FAST, "epochs": 2})
     with Store(db, readonly=True) as store:
         runs = store.runs()
         epochs = store.epochs()
     assert list(runs["status"]) == ["interrupted"]
     assert list(runs["error"]) == ["pruned by Optuna after epoch 1"]
-    assert list(epochs["epoch"]) == [1]  # of FAST's 2
+    assert list(epochs["epoch"]) == [1]  # of 2
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ def test_a_failing_activation_fails_its_trials_and_the_study_says_so(tmp_path, b
     with Store(db, readonly=True) as store:
         runs = store.runs()
     assert list(runs["status"]) == ["failed", "failed"]
-    study = optuna.load_study(study_name="digits_mlp[epochs=2]:test_tune_broken",
+    study = optuna.load_study(study_name="digits_mlp[epochs=1]:test_tune_broken",
                               storage=default_storage(db))  # fmt: skip
     assert "broken on purpose" in study.trials[0].user_attrs["note"]
 
@@ -139,7 +139,7 @@ def test_the_history_and_importances_of_a_study(study):
 def test_a_repeated_configuration_is_not_trained_again(tmp_path):
     db = tmp_path / "r.db"
     result = tune(["relu", "tanh"], trials=3, db=db, confirm=False, sampler="random",
-                  task="digits_mlp", epochs=1, sampler_seed=0, quiet=True)  # fmt: skip
+                  **FAST)  # fmt: skip
     trials = _trials(result)
     with Store(db, readonly=True) as store:
         runs = store.runs()
