@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import keras
 import pytest
@@ -90,7 +91,8 @@ def test_export_sends_a_store_once(tracked, tmp_path):
 def test_a_tracking_server_down_warns_once_and_the_comparison_goes_on(tmp_path, monkeypatch):
     monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
     monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "5")
-    with pytest.warns(tracking.TrackingWarning, match="actlab export") as caught:
+    hint = f"actlab export --db {tmp_path / 'a.db'} --mlflow http://127.0.0.1:9"
+    with pytest.warns(tracking.TrackingWarning, match=re.escape(hint)) as caught:
         result = actlab.compare(
             ["relu", "tanh"], task="digits_mlp", epochs=1, seeds=1, db=tmp_path / "a.db",
             quiet=True, mlflow="http://127.0.0.1:9",  # the discard port: nothing listens

@@ -44,6 +44,10 @@ class Tracker(Protocol):
     def where(self) -> str:
         """Where the runs go (a URI or a folder), for messages."""
 
+    @property
+    def export_option(self) -> str:
+        """The option of ``actlab export`` that sends runs here, e.g. ``--mlflow URI``."""
+
     def send(self, run: RunRecord, model: bytes | None = None) -> object: ...
 
 
@@ -88,7 +92,7 @@ class Trackers:
         try:
             run = ended_run(store, comparison_id, run_id)
         except Exception as error:  # reading back for the trackers must not stop the comparison
-            self._fail(list(self._active), error)
+            self._fail(list(self._active), error, store.path)
             return
         if run is None:
             return
@@ -98,16 +102,16 @@ class Trackers:
             try:
                 tracker.send(run, model if tracker.wants_model else None)
             except Exception as error:  # a tracker down never fails or loses a comparison
-                self._fail([tracker], error)
+                self._fail([tracker], error, store.path)
 
-    def _fail(self, trackers: list[Tracker], error: Exception) -> None:
+    def _fail(self, trackers: list[Tracker], error: Exception, db: Path) -> None:
         for tracker in trackers:
             self._active.remove(tracker)
             warnings.warn(
                 TrackingWarning(
                     f"sending runs to {tracker.where} failed ({type(error).__name__}: "
                     f"{error}); the comparison goes on and keeps every run in its store: "
-                    "send them later with actlab export"
+                    f"send them later with actlab export --db {db} {tracker.export_option}"
                 ),
                 stacklevel=3,
             )

@@ -52,6 +52,10 @@ class MlflowTracker:
         """The tracking store, as a user would name it."""
         return self.uri or "MLflow's default tracking store"
 
+    @property
+    def export_option(self) -> str:
+        return f"--mlflow {self.uri or 'default'}"
+
     def send(self, run: RunRecord, model: bytes | None = None) -> str | None:
         """Log `run` (with `model`, a ``.keras`` file's bytes) unless it already is there;
         the MLflow run id, or None when it was sent before."""

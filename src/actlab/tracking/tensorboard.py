@@ -34,6 +34,10 @@ class TensorBoardTracker:
     def where(self) -> str:
         return str(self.log_dir)
 
+    @property
+    def export_option(self) -> str:
+        return f"--tensorboard {self.log_dir}"
+
     def send(self, run: RunRecord, model: bytes | None = None) -> Path:
         """Write `run`'s scalars into its own folder (returned); `model` is not written."""
         folder = run_folder(self.log_dir, run)
