@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,6 +15,7 @@ from actlab.cli.common import (
     QuietOption,
     choice,
     console,
+    err_console,
     fail,
     import_modules,
     one_line_errors,
@@ -64,6 +66,10 @@ def tune(
     no_confirm: Annotated[
         bool, typer.Option("--no-confirm", help="Stop after the best parameters.")
     ] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Write the study's report here (.md: Markdown + PNGs; else HTML)."),
+    ] = None,
     test: Annotated[str, choice("--test", TESTS, "Confirmation's paired test.")] = "paired_t",
     db: DbOption = DEFAULT_DB,
     import_: ImportOption = None,
@@ -91,7 +97,15 @@ def tune(
             confirm=not no_confirm, baseline=baseline, confirm_seeds=confirm_seeds, test=test,
             db=db, data_dir=data_dir, quiet=quiet,
         )  # fmt: skip
+        if report is not None:
+            _write_report(result, report)
     _print_tune_result(result)
+
+
+def _write_report(result, report: Path) -> None:
+    output_format = "markdown" if report.suffix.lower() == ".md" else "html"
+    written = result.write_report(report, output_format)
+    err_console.print(f"wrote {', '.join(map(str, written))}", markup=False, highlight=False)
 
 
 def _print_tune_result(result) -> None:
