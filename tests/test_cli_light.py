@@ -1,0 +1,61 @@
+"""Commands that train nothing start without Keras or a backend, and `import actlab` alone
+loads neither; the catalog still joins Keras' activation strings whichever comes first."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+HEAVY = ("keras", "tensorflow", "jax", "torch")
+
+LIGHT_COMMANDS = textwrap.dedent(
+    """
+    import sys
+    from typer.testing import CliRunner
+    from actlab.cli import app
+    from actlab.experiments.store import Store
+
+    HEAVY = ("keras", "tensorflow", "jax", "torch")
+    db = sys.argv[1]
+    with Store(db):
+        pass
+    for args in (["--help"], ["--version"], ["compare", "--help"], ["tune", "--help"],
+                 ["runs", "--db", db], ["export", "--db", db], ["export", "--format", "json",
+                 "--db", db]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, (args, result.output)
+    print(",".join(name for name in HEAVY if name in sys.modules) or "none")
+    """
+)
+
+
+def run_python(code: str, *args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          timeout=300, cwd=cwd)  # fmt: skip
+
+
+def test_light_commands_import_neither_keras_nor_a_backend(tmp_path):
+    done = run_python(LIGHT_COMMANDS, str(tmp_path / "light.db"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "none"
+
+
+def test_import_actlab_alone_loads_no_keras():
+    done = run_python(f"import sys, actlab; print([m for m in {HEAVY!r} if m in sys.modules])")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_keras_imported_after_actlab_knows_the_catalog():
+    code = textwrap.dedent(
+        """
+        import actlab
+        import keras
+        print(keras.activations.get("tanhexp").__name__)
+        print(keras.layers.Dense(2, activation="serf").activation.__name__)
+        """
+    )
+    done = run_python(code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["tanhexp", "serf"]
