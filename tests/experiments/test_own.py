@@ -5,7 +5,9 @@ data's and model's fingerprints, and refused in one line when they cannot work."
 
 from __future__ import annotations
 
+import re
 import textwrap
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -193,13 +195,13 @@ rng = np.random.default_rng(5)
 x = rng.normal(size=(96, 6)).astype("float32")
 y = ((x[:, 0] > 0).astype("int64") + (x[:, 1] > 0)).astype("int64")
 
-actlab.data.register("file_rows", lambda: ((x[:64], y[:64]), (x[64:], y[64:])))
+actlab.data.register("file_rows", lambda: ((x[:64], y[:64]), (x[64:], y[64:])), override=True)
 actlab.models.register("file_net", keras.Sequential([
     keras.Input((6,)), keras.layers.Dense(8, activation="relu"),
     keras.layers.Dense(3, activation="softmax"),
-]))
+    ]), override=True)
 actlab.tasks.register(Task(name="file_task", dataset="file_rows", model="file_net",
-                           input_shape=(6,), num_classes=3, batch_size=16))
+                           input_shape=(6,), num_classes=3, batch_size=16), override=True)
 """
 
 
@@ -215,7 +217,46 @@ def test_a_task_from_a_file_given_with_import(tmp_path):
         assert "file_task[epochs=1]" in done.output and "mish" in done.output
         runs = CliRunner().invoke(app, ["runs", "--db", str(db)], terminal_width=200)
         assert runs.exit_code == 0 and "file_task" in runs.output, runs.output
+        listed = CliRunner().invoke(app, ["tasks", "--import", str(module)], terminal_width=200)
+        assert listed.exit_code == 0 and "file_task" in listed.output, listed.output
+        exported = CliRunner().invoke(app, ["export", "--db", str(db), "--format", "csv"])
+        assert exported.exit_code == 0 and "file_task" in exported.output, exported.output
     finally:
         tasks.unregister("file_task")
         models.unregister("file_net")
         data.unregister("file_rows")
+
+
+def _readme_section_blocks(fence: str) -> list[str]:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Your own data and model\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(rf"```{fence}\n(.*?)```", section, re.S)
+
+
+def test_the_readme_example_runs_as_written(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    example = _readme_section_blocks("python")[0]
+    exec(compile(example, "README.md", "exec"), {"__name__": "readme"})
+    printed = capsys.readouterr().out
+    assert "my_mlp_on_arrays[epochs=1]" in printed and "mish" in printed
+    with Store(tmp_path / "my.db", readonly=True) as store:
+        assert len(store.runs("my_mlp_on_arrays[epochs=1]")) == 4
+
+
+def test_the_readme_task_file_runs_on_the_command_line(tmp_path):
+    (tmp_path / "my_tasks.py").write_text(_readme_section_blocks("python")[1])
+    command = _readme_section_blocks("bash")[0].split()
+    assert command[:2] == ["actlab", "compare"]
+    args = [a.replace("my_tasks.py", str(tmp_path / "my_tasks.py")) for a in command[1:]]
+    args = [a for a in args if a != "tanhexp"]  # two activations, one seed, one epoch: quick
+    args[args.index("--seeds") + 1] = "1"
+    db = tmp_path / "cli.db"
+    try:
+        done = CliRunner().invoke(app, [*args, "--epochs", "1", "--quiet", "--db", str(db)],
+                                  terminal_width=200)  # fmt: skip
+        assert done.exit_code == 0, done.output
+        assert "my_rows_mlp[epochs=1]" in done.output
+    finally:
+        tasks.unregister("my_rows_mlp")
+        models.unregister("wide_mlp")
+        data.unregister("my_rows")

@@ -40,7 +40,10 @@ DbOption = Annotated[Path, typer.Option(help="SQLite results store.")]
 DataDirOption = Annotated[Path | None, typer.Option(help="Where datasets are (else looked up).")]
 ImportOption = Annotated[
     list[str] | None,
-    typer.Option("--import", help="A .py file or module that registers activations."),
+    typer.Option(
+        "--import",
+        help="A .py file or module that registers activations, datasets, models or tasks.",
+    ),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
 

@@ -269,10 +269,11 @@ def _task_dataset(task: str) -> str:
     return tasks.get(task).dataset
 
 
-def list_tasks() -> None:
+def list_tasks(import_: ImportOption = None) -> None:
     """The named tasks: dataset, model and training recipe."""
     from actlab import tasks
 
+    import_modules(import_ or [])
     table = Table(title="actlab tasks")
     for column in ("task", "dataset", "model", "optimizer", "lr", "batch", "epochs", "source"):
         table.add_column(column, overflow="fold")
