@@ -1,4 +1,4 @@
-"""digits (scikit-learn's bundled 8×8 digits) and synthetic (seeded, learnable)."""
+"""digits (scikit-learn's 8×8 digits, shipped with actlab) and synthetic (seeded, learnable)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,21 @@ def test_digits_shapes_scaling_and_fixed_split():
     sk = load_digits()
     np.testing.assert_array_equal(ds.y_test, sk.target[-360:])
     np.testing.assert_array_equal(ds.x_test[-1, :, :, 0], np.rint(sk.images[-1] * 255 / 16))
-    assert ds.source.endswith("digits.csv.gz")
+    assert ds.source.endswith("digits.npz")
+
+
+def test_the_shipped_digits_are_scikit_learns():
+    from importlib import resources
+
+    from sklearn.datasets import load_digits
+
+    sk = load_digits()
+    with (resources.files("actlab.data") / "digits.npz").open("rb") as file, np.load(file) as ours:
+        assert sorted(ours.files) == ["images", "target"]
+        assert ours["images"].dtype == np.uint8 and ours["images"].shape == (1797, 8, 8)
+        np.testing.assert_array_equal(ours["images"], sk.images)
+        np.testing.assert_array_equal(ours["target"], sk.target)
+    assert list(sk.target_names) == list(range(10))
 
 
 def test_digits_is_identical_every_time():

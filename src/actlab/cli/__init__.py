@@ -6,12 +6,17 @@ what they share (consoles, common options, one-line errors) is in `actlab.cli.co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
 from actlab.cli import bench, catalog, experiments, report, tune
-from actlab.cli.common import flags_shown_as_flags, plain_usage_errors_off_a_terminal
+from actlab.cli.common import (
+    flags_shown_as_flags,
+    one_line_backend_errors,
+    plain_usage_errors_off_a_terminal,
+)
 
 __all__ = ["app", "main"]
 
@@ -44,17 +49,21 @@ def _options(
     """Try, compare and tune neural-network activation functions."""
 
 
-app.command("list")(catalog.list_activations)
-app.command()(catalog.show)
-app.command()(catalog.docs)
-app.command()(experiments.compare)
-app.command()(tune.tune)
-app.command()(experiments.runs)
-app.command()(experiments.export)
-app.command()(experiments.reproduce)
-app.command("tasks")(experiments.list_tasks)
-app.command()(catalog.plot)
-app.command()(report.report)
+def _command(function: Callable[..., None], name: str | None = None) -> None:
+    app.command(name)(one_line_backend_errors(function))
+
+
+_command(catalog.list_activations, "list")
+_command(catalog.show)
+_command(catalog.docs)
+_command(experiments.compare)
+_command(tune.tune)
+_command(experiments.runs)
+_command(experiments.export)
+_command(experiments.reproduce)
+_command(experiments.list_tasks, "tasks")
+_command(catalog.plot)
+_command(report.report)
 app.add_typer(bench.app, name="bench")
 
 

@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from actlab.cli.common import choice, console, err_console, fail, one_line
+from actlab.cli.common import (
+    choice,
+    console,
+    err_console,
+    fail,
+    one_line,
+    one_line_backend_errors,
+)
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -21,6 +28,7 @@ DTYPES = ("float32", "float16", "bfloat16")  # actlab.bench.ops.DTYPES
 
 
 @app.command("ops")
+@one_line_backend_errors
 def bench_ops(
     names: Annotated[
         list[str] | None, typer.Argument(help="Activations (default: the articles').")
@@ -44,6 +52,7 @@ def bench_ops(
 
 
 @app.command("models")
+@one_line_backend_errors
 def bench_models(
     names: Annotated[
         list[str] | None, typer.Argument(help="Activations (default: relu + the articles').")

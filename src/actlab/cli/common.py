@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,7 +25,9 @@ __all__ = [
     "err_console",
     "fail",
     "import_modules",
+    "missing_backend",
     "one_line",
+    "one_line_backend_errors",
     "one_line_errors",
     "overrides",
     "quiet_tensorflow_retracing_warnings",
@@ -70,6 +73,39 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """One-line error on stderr and a non-zero exit."""
     err_console.print(Text("error: ", style="bold red") + Text(message))
     raise typer.Exit(code)
+
+
+#: Keras' backends, each installed by the actlab extra of the same name.
+BACKENDS = ("tensorflow", "jax", "torch")
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def missing_backend(error: ImportError) -> str | None:
+    """The one-line fix when `error` is Keras failing to import its backend, else None."""
+    backend = (error.name or "").partition(".")[0]
+    if backend not in BACKENDS:
+        return None
+    others = " or ".join(b for b in BACKENDS if b != backend)
+    return (
+        f"Keras' {backend} backend is not installed: pip install 'actlab[{backend}]' "
+        f"(or choose an installed one: KERAS_BACKEND={others})"
+    )
+
+
+def one_line_backend_errors(command: Command) -> Command:
+    """`command`, with a missing Keras backend told in one line naming the extra to install."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ImportError as error:
+            message = missing_backend(error)
+            if message is None:
+                raise
+            fail(message)
+
+    return run  # type: ignore[return-value]
 
 
 def plain_usage_errors_off_a_terminal() -> None:

@@ -1,4 +1,5 @@
-"""Datasets that need no download: scikit-learn's bundled digits and seeded synthetic images."""
+"""Datasets that need no download: the 8×8 digits shipped with actlab, and seeded synthetic
+images."""
 
 from __future__ import annotations
 
@@ -11,24 +12,26 @@ from actlab.data.dataset import Dataset
 from actlab.data.errors import DatasetArgumentError
 
 DIGITS_TEST_FRACTION = 0.2
+#: scikit-learn's `load_digits` (UCI optdigits), shipped with actlab: `images` (1797, 8, 8)
+#: uint8 in 0..16 and `target` (1797,), in scikit-learn's order.
+DIGITS_FILE = "digits.npz"
 
 
 def digits() -> Dataset:
     """scikit-learn's 8×8 digits scaled to 0..255; the last 20% (360 images) are the test set."""
-    from sklearn.datasets import load_digits
-
-    bunch = load_digits()
-    x = np.rint(bunch.images * (255.0 / 16.0)).astype(np.uint8)[..., np.newaxis]
-    y = bunch.target.astype(np.int64)
+    source = resources.files("actlab.data") / DIGITS_FILE
+    with source.open("rb") as file, np.load(file) as arrays:
+        images, target = arrays["images"], arrays["target"]
+    x = np.rint(images * (255.0 / 16.0)).astype(np.uint8)[..., np.newaxis]
+    y = target.astype(np.int64)
     n_test = int(np.ceil(len(y) * DIGITS_TEST_FRACTION))
-    source = resources.files("sklearn.datasets.data") / "digits.csv.gz"
     return Dataset(
         name="digits",
         x_train=x[:-n_test],
         y_train=y[:-n_test],
         x_test=x[-n_test:],
         y_test=y[-n_test:],
-        class_names=tuple(str(c) for c in bunch.target_names),
+        class_names=tuple(str(c) for c in range(10)),
         source=str(source),
     )
 
