@@ -119,3 +119,32 @@ def test_the_model_is_logged_even_when_the_store_keeps_none(tmp_path, monkeypatc
     assert [a.path for a in client.list_artifacts(runs[0].info.run_id, "model")] == [
         "model/model.keras"
     ]
+
+
+def test_a_failed_run_trained_again_is_a_second_mlflow_run(tmp_path, monkeypatch):
+    from actlab import activations
+    from actlab.activations import registry
+
+    monkeypatch.chdir(tmp_path)
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    again = {"task": "digits_mlp", "epochs": 1, "seeds": 1, "db": tmp_path / "a.db",
+             "quiet": True, "mlflow": uri}  # fmt: skip
+
+    @activations.register(name="test_flaky", formula="x")
+    def flaky(x):
+        """Fails the first time."""
+        raise RuntimeError("not today")
+
+    try:
+        actlab.compare(["test_flaky"], **again)
+        activations.register(name="test_flaky", formula="x", override=True)(lambda x: x)
+        result = actlab.compare(["test_flaky"], **again)
+        tracking.export(tmp_path / "a.db", mlflow=uri)  # both attempts are there already
+    finally:
+        registry._SPECS.pop("test_flaky")
+    _, runs = _runs(uri, result.name)
+    attempts = sorted((r.data.tags["actlab.attempt"], r.info.status) for r in runs)
+    assert attempts == [("1", "FAILED"), ("2", "FINISHED")]
+    assert {r.data.tags[RUN_ID_TAG] for r in runs} == {str(result.runs()["run_id"].iloc[0])}
+    failed = next(r for r in runs if r.info.status == "FAILED")
+    assert "not today" in failed.data.tags["actlab.error"]

@@ -4,8 +4,9 @@ What is logged follows MLflow's own Keras autologging: the parameters once (the 
 and its parameters, the seed, the task recipe, the backend and versions), the metrics of each
 epoch with the epoch as the step, the test metrics and the time per step at the end, and the
 run's ``.keras`` model as the artifact ``model/model.keras``. A run is named as actlab names
-it (``elu(alpha=0.5) seed 0``) and tagged with actlab's run id and store, so sending a store
-twice sends each run once.
+it (``elu(alpha=0.5) seed 0``) and tagged with actlab's run id, its attempt and its store, so
+sending a store twice sends each run once; a failed run trained again is a new attempt, sent
+beside the failed one.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from actlab.tracking.records import RunRecord, epoch_points, last_epoch
 _MAX_PARAMS, _MAX_METRICS, _MAX_PARAM_CHARS = 100, 1000, 6000
 #: An ended actlab run's status as an MLflow run status.
 _STATUS = {"finished": "FINISHED", "diverged": "FAILED", "failed": "FAILED"}
-#: The tags that identify a run of a store in MLflow.
-RUN_ID_TAG, DB_TAG = "actlab.run_id", "actlab.db"
+#: The tags that identify an attempt at a run of a store in MLflow.
+RUN_ID_TAG, ATTEMPT_TAG, DB_TAG = "actlab.run_id", "actlab.attempt", "actlab.db"
 #: Config keys logged as parameters of their own name (the rest are flattened as they are).
 _OWN_KEYS = ("activation", "params", "seed", "task", "overrides")
 
@@ -45,7 +46,7 @@ class MlflowTracker:
         self.uri = uri
         self._client = _mlflow().MlflowClient(tracking_uri=uri)
         self._experiments: dict[str, str] = {}
-        self._sent: dict[str, set[tuple[str, str]]] = {}
+        self._sent: dict[str, set[tuple[str, str, str]]] = {}
 
     @property
     def where(self) -> str:
@@ -61,7 +62,7 @@ class MlflowTracker:
         the MLflow run id, or None when it was sent before."""
         experiment_id = self.experiment_id(run.comparison)
         sent = self._sent_runs(experiment_id)
-        key = (run.db, str(run.run_id))
+        key = (run.db, str(run.run_id), str(run.attempt))
         if key in sent:
             return None
         mlflow_run_id = self._log(experiment_id, run, model)
@@ -79,11 +80,16 @@ class MlflowTracker:
             )
         return self._experiments[comparison]
 
-    def _sent_runs(self, experiment_id: str) -> set[tuple[str, str]]:
-        """(store, actlab run id) of the runs the experiment holds (deleted ones aside)."""
+    def _sent_runs(self, experiment_id: str) -> set[tuple[str, str, str]]:
+        """(store, actlab run id, attempt) of the runs the experiment holds (deleted ones
+        aside)."""
         if experiment_id not in self._sent:
             self._sent[experiment_id] = {
-                (run.data.tags[DB_TAG], run.data.tags[RUN_ID_TAG])
+                (
+                    run.data.tags[DB_TAG],
+                    run.data.tags[RUN_ID_TAG],
+                    run.data.tags.get(ATTEMPT_TAG, "1"),
+                )
                 for run in self._all_runs(experiment_id)
                 if RUN_ID_TAG in run.data.tags and DB_TAG in run.data.tags
             }
@@ -136,6 +142,7 @@ def run_tags(run: RunRecord) -> dict[str, str]:
     """actlab's identity of the run, and its outcome."""
     tags = {
         RUN_ID_TAG: str(run.run_id),
+        ATTEMPT_TAG: str(run.attempt),
         DB_TAG: run.db,
         "actlab.comparison": run.comparison,
         "actlab.label": run.label,

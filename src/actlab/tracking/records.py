@@ -42,6 +42,7 @@ class RunRecord:
     label: str
     params: dict[str, Any]
     seed: int
+    attempt: int
     status: str
     config: dict[str, Any]
     results: dict[str, float]
@@ -107,6 +108,7 @@ def _record(db: str, row: Any, epochs: pd.DataFrame) -> RunRecord:
         label=str(row.label),
         params=dict(row.params),
         seed=int(row.seed),
+        attempt=int(row.attempts),
         status=str(row.status),
         config=dict(row.config),
         results={k: float(v) for k, v in results.items() if _is_number(v)},
