@@ -40,7 +40,7 @@ def softplus(x):
     """Softplus: `f(x) = log(1 + exp(x))`, the smooth ReLU of Dugas et al. (2001).
 
     The backend's own softplus: exact in both tails, and its gradient at 0 is 1/2 on every
-    backend (``numerics.softplus``, via TensorFlow's ``logaddexp``, gives 1 there).
+    backend (Keras' ``logaddexp(x, 0)`` on TensorFlow gives 1 there).
     """
     return ops.softplus(x)
 
