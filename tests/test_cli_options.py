@@ -75,3 +75,10 @@ def test_the_choices_are_the_librarys_own():
     assert CONFUSION_MODES == report.CONFUSION_MODES
     assert DTYPES == bench.DTYPES
     assert {entry.kind for entry in actlab.activations.specs()} == set(catalog.KINDS)
+
+
+def test_the_cli_default_store_is_the_stores_own():
+    from actlab.cli.common import DEFAULT_DB
+    from actlab.experiments.store import DEFAULT_DB as STORE_DEFAULT_DB
+
+    assert DEFAULT_DB == STORE_DEFAULT_DB

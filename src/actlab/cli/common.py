@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,8 +12,6 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 from rich.console import Console
 from rich.text import Text
-
-from actlab.experiments.store import DEFAULT_DB
 
 __all__ = [
     "DEFAULT_DB",
@@ -33,8 +32,13 @@ __all__ = [
     "quiet_tensorflow_retracing_warnings",
 ]
 
-# Piped output is not wrapped at 80 columns: tables stay one row per activation in logs.
-console = Console(width=None if Console().is_terminal else 200)
+#: The results store's default file, as `actlab.experiments.store.DEFAULT_DB` (a test checks):
+#: importing the store would import pandas, which `--help` does not need.
+DEFAULT_DB = Path("actlab.db")
+
+# Piped output is not wrapped at 80 columns: tables stay one row per activation in logs,
+# unless COLUMNS says how wide (a narrow table folds: actlab.experiments.tables).
+console = Console(width=None if Console().is_terminal or os.environ.get("COLUMNS") else 200)
 # Messages are never hard-wrapped (a path split over two lines cannot be copied from a log).
 err_console = Console(stderr=True, soft_wrap=True)
 

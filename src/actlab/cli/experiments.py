@@ -95,10 +95,10 @@ def print_summary(result, output_format: str) -> None:
     if output_format == "csv":
         typer.echo(table.reset_index().to_csv(index=False), nl=False)
         return
-    from actlab.experiments.tables import summary_table
+    from actlab.experiments.tables import summary_for_width
 
     title = f"{result.name}: seeds {result.seeds}, baseline {result.baseline}"
-    console.print(summary_table(table, title=title))
+    console.print(summary_for_width(table, console, title=title))
 
 
 def runs(

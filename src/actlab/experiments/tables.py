@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -27,6 +28,48 @@ def summary_table(summary: pd.DataFrame, title: str = "") -> Table:
         *cells, verdict = summary_cells(row)
         table.add_row(*map(Text, cells), Text(verdict, VERDICT_STYLE.get(verdict, "")))
     return table
+
+
+def summary_for_width(summary: pd.DataFrame, console: Console, title: str = "") -> RenderableType:
+    """`summary_table`, or where `console` is too narrow for it to show every cell whole
+    (Rich would cut `0.8…` on an 80-column terminal), the same cells in
+    `folded_summary_tables`."""
+    table = summary_table(summary, title)
+    lines = console.render_lines(table, console.options, pad=False)
+    if not any("…" in segment.text for line in lines for segment in line):
+        return table
+    return folded_summary_tables(summary, title)
+
+
+def folded_summary_tables(summary: pd.DataFrame, title: str = "") -> Group:
+    """`summary_table`'s cells in two tables of about 80 columns, each interval on a second
+    line under its value: accuracy and time, then the comparison with the baseline."""
+    note = unpaired_note(summary)
+    time = Table(title=Text(title))
+    against = Table(title=Text("against the baseline"), caption=Text(note) if note else None)
+    for table, headers in ((time, FOLDED_TIME_COLUMNS), (against, FOLDED_BASELINE_COLUMNS)):
+        table.add_column(headers[0], no_wrap=True)
+        for header in headers[1:]:
+            table.add_column(header, justify="right" if header != "verdict" else "left")
+    for row in summary.itertuples():
+        label, runs, accuracy, ci, loss, step, ratio, diff, d, test, p, verdict = summary_cells(row)
+        time.add_row(*map(Text, (f"{label}\n{runs}", f"{accuracy}\n{ci}", loss,
+                                 _folded(step), _folded(ratio))))  # fmt: skip
+        against.add_row(*map(Text, (label, _folded(diff), d, f"{test}\n{p}")),
+                        Text(verdict, VERDICT_STYLE.get(verdict, "")))  # fmt: skip
+    return Group(time, against)
+
+
+#: `folded_summary_tables`' headers: a second line names what the cells' second line holds.
+FOLDED_TIME_COLUMNS = ("activation\nruns", "test accuracy\n95% CI", "test loss",
+                       "ms/step\n95% CI", "time ×\n95% CI")  # fmt: skip
+FOLDED_BASELINE_COLUMNS = ("activation", "Δ acc\n95% CI", "d", "test (pairs)\np (Holm)",
+                           "verdict")  # fmt: skip
+
+
+def _folded(text: str) -> str:
+    """'2.04 [1.90, 2.18]' as its value over its interval."""
+    return text.replace(" [", "\n[", 1)
 
 
 #: The columns of `summary_table` (and of a comparison's HTML table in a notebook).
