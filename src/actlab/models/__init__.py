@@ -10,6 +10,7 @@ Your own: ``register("my_model", fn_or_keras_model)``; ``with_activation(model, 
 rebuilds any Sequential or functional Keras model with another hidden activation.
 """
 
+from actlab.models.article_models import cifar_cnn, frelu_cnn, mlp, small_cnn
 from actlab.models.own import KerasModelBuilder, ModelMismatchError, fingerprint
 from actlab.models.registry import (
     UnknownModelError,
@@ -24,7 +25,6 @@ from actlab.models.registry import (
     unregister,
 )
 from actlab.models.resnet import ZeroPadShortcut, resnet20
-from actlab.models.seed_models import cifar_cnn, frelu_cnn, mlp, small_cnn
 from actlab.models.slots import (
     ActivationArg,
     ActivationSlot,
