@@ -6,7 +6,7 @@
 >>> model.fit(x_train, y_train, **task.fit_kwargs(test_data=(x_test, y_test)))
 """
 
-from actlab.tasks.catalog import UnknownTaskError, get, names, register, unregister
+from actlab.tasks.builtin import UnknownTaskError, get, names, register, unregister
 from actlab.tasks.fields import TaskConfigError
 from actlab.tasks.preprocessing import integer_labels, scale_images
 from actlab.tasks.task import Task
