@@ -119,11 +119,11 @@ def plain_usage_errors_off_a_terminal() -> None:
 
     boxed = rich_utils.rich_format_error
 
-    def usage_error(error) -> None:
+    def usage_error(self: Any) -> None:  # named as the function it replaces: a ClickException
         if Console(stderr=True).is_terminal:
-            boxed(error)
+            boxed(self)
         else:
-            error.show()
+            self.show()
 
     rich_utils.rich_format_error = usage_error
 

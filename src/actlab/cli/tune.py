@@ -88,7 +88,7 @@ def tune(
     import_modules(import_ or [])
     if (activation is None) == (choose is None):
         fail("give one activation to tune, or --choose a comma-separated list (not both)")
-    names = [activation] if choose is None else [n for n in choose.split(",") if n.strip()]
+    names = [n for n in choose.split(",") if n.strip()] if choose else [str(activation)]
     with one_line_errors(kept="the study and its finished runs are kept"):
         result = tuning.tune(
             names, task=task, trials=trials, params=param or [], tune_lr=tune_lr,
