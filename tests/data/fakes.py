@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from actlab.data import catalog
+from actlab.data import published
 
-MNIST_FILES = catalog.MNIST_FILES
+MNIST_FILES = published.MNIST_FILES
 
 
 def sha256(data: bytes) -> str:
@@ -58,8 +58,8 @@ class FakeIdx:
 
     def pin(self, monkeypatch, dataset: str = "mnist") -> None:
         """Make these files the pinned ones for `dataset`."""
-        monkeypatch.setitem(catalog.SHA256, dataset, {n: sha256(self.gz[n]) for n in self.gz})
-        monkeypatch.setitem(catalog.RAW_SHA256, dataset, {})
+        monkeypatch.setitem(published.SHA256, dataset, {n: sha256(self.gz[n]) for n in self.gz})
+        monkeypatch.setitem(published.RAW_SHA256, dataset, {})
 
     def write(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)

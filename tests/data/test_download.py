@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from actlab import data
-from actlab.data import catalog, formats, sources
+from actlab.data import formats, published, sources
 
 from .fakes import FakeIdx, cifar_pickle, cifar_rows, cifar_tarball, sha256
 
-FIRST = catalog.MNIST_FILES[0]
+FIRST = published.MNIST_FILES[0]
 
 
 def _serve(server, fake: FakeIdx, folder: str = "mnist") -> str:
@@ -41,8 +41,8 @@ def test_download_lands_in_cache_atomically(sandbox, fake_mnist, server, monkeyp
     assert ds.source == base
     np.testing.assert_array_equal(ds.x_test[..., 0], fake_mnist.x_test)
     cache = sources.cache_dir("mnist")
-    assert _cache_files() == sorted(catalog.MNIST_FILES)
-    assert [os.path.basename(dst) for _, dst in replaced] == list(catalog.MNIST_FILES)
+    assert _cache_files() == sorted(published.MNIST_FILES)
+    assert [os.path.basename(dst) for _, dst in replaced] == list(published.MNIST_FILES)
     for src, dst in replaced:  # a temporary file in the cache folder, moved into place
         assert os.path.dirname(src) == str(cache) == os.path.dirname(dst)
         assert os.path.basename(src).startswith(".") and src.endswith(".part")
@@ -61,7 +61,7 @@ def test_mirror_from_environment(sandbox, fake_mnist, server, monkeypatch):
 
 
 def test_mirror_table_is_used_by_default(sandbox, fake_mnist, server, monkeypatch):
-    monkeypatch.setitem(catalog.MIRRORS, "mnist", _serve(server, fake_mnist))
+    monkeypatch.setitem(published.MIRRORS, "mnist", _serve(server, fake_mnist))
     data.load("mnist")
     assert len(server.requests) == 4
 
@@ -106,10 +106,10 @@ def test_server_gone_is_a_clear_offline_error(sandbox, fake_mnist):
         data.load("mnist", mirror=f"http://127.0.0.1:{_closed_port()}/mnist/")
     error, message = info.value, str(info.value)
     assert isinstance(error, FileNotFoundError) and isinstance(error, ConnectionError)
-    for name in catalog.MNIST_FILES:
+    for name in published.MNIST_FILES:
         assert name in message
     assert str(sources.cache_dir("mnist")) in message
-    assert error.missing == catalog.MNIST_FILES and error.folder == sources.cache_dir("mnist")
+    assert error.missing == published.MNIST_FILES and error.folder == sources.cache_dir("mnist")
     assert _cache_files() == []
 
 
@@ -118,9 +118,9 @@ def test_offline_error_lists_only_the_files_still_missing(sandbox, fake_mnist, s
     (server.root / "mnist" / "t10k-images-idx3-ubyte.gz").unlink()
     with pytest.raises(data.DownloadError) as info:
         data.load("mnist", mirror=base)
-    assert info.value.missing == catalog.MNIST_FILES[2:]
+    assert info.value.missing == published.MNIST_FILES[2:]
     assert "Missing files: t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz." in str(info.value)
-    assert _cache_files() == sorted(catalog.MNIST_FILES[:2])
+    assert _cache_files() == sorted(published.MNIST_FILES[:2])
 
 
 def test_http_404_is_a_download_error(sandbox, fake_mnist, server):
@@ -150,10 +150,10 @@ def test_corrupted_cache_file_is_downloaded_again(sandbox, fake_mnist, server):
 def test_only_missing_files_are_downloaded(sandbox, fake_mnist, server):
     base = _serve(server, fake_mnist)
     cache = fake_mnist.write(sources.cache_dir("mnist"))
-    (cache / catalog.MNIST_FILES[1]).unlink()
-    (cache / catalog.MNIST_FILES[3]).unlink()
+    (cache / published.MNIST_FILES[1]).unlink()
+    (cache / published.MNIST_FILES[3]).unlink()
     data.load("mnist", mirror=base)
-    assert server.requests == [f"/mnist/{catalog.MNIST_FILES[i]}" for i in (1, 3)]
+    assert server.requests == [f"/mnist/{published.MNIST_FILES[i]}" for i in (1, 3)]
 
 
 def test_progress_bar_on_a_terminal_passes_bytes_through(monkeypatch, capsys):
@@ -184,7 +184,7 @@ def _cifar10_tarball() -> tuple[bytes, dict]:
 def test_cifar10_download_and_parse(sandbox, server, monkeypatch):
     tarball, batches = _cifar10_tarball()
     (server.root / "cifar-10-python.tar.gz").write_bytes(tarball)
-    monkeypatch.setitem(catalog.SHA256, "cifar10", {"cifar-10-python.tar.gz": sha256(tarball)})
+    monkeypatch.setitem(published.SHA256, "cifar10", {"cifar-10-python.tar.gz": sha256(tarball)})
     ds = data.load("CIFAR-10", mirror=server.url)
 
     assert ds.source == server.url + "cifar-10-python.tar.gz"
@@ -215,7 +215,7 @@ def test_cifar100_uses_fine_labels_and_names(sandbox, server, monkeypatch):
     }
     tarball = cifar_tarball(members)
     (server.root / "cifar-100-python.tar.gz").write_bytes(tarball)
-    monkeypatch.setitem(catalog.SHA256, "cifar100", {"cifar-100-python.tar.gz": sha256(tarball)})
+    monkeypatch.setitem(published.SHA256, "cifar100", {"cifar-100-python.tar.gz": sha256(tarball)})
     ds = data.load("cifar100", mirror=server.url)
     assert ds.y_train.tolist() == [99, 1, 2, 3] and ds.y_test.tolist() == [5, 6]
     assert ds.class_names == tuple(fine) and ds.num_classes == 100

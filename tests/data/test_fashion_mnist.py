@@ -7,13 +7,13 @@ from pathlib import Path
 import numpy as np
 
 from actlab import data
-from actlab.data import catalog, sources
+from actlab.data import published, sources
 
 SYSTEM_DIR = Path("/usr/share/datasets/fashion-mnist")
 
 
 def test_loads_real_fashion_mnist_from_the_debian_package(isolated):
-    assert all((SYSTEM_DIR / name).is_file() for name in catalog.MNIST_FILES), (
+    assert all((SYSTEM_DIR / name).is_file() for name in published.MNIST_FILES), (
         f"Fashion-MNIST files are missing from {SYSTEM_DIR}: install them with "
         "`apt-get install -y dataset-fashion-mnist` (as root)"
     )
@@ -37,6 +37,6 @@ def test_debian_files_are_repacked_but_their_payload_matches_the_pinned_hash(iso
     path = SYSTEM_DIR / name
     assert path.is_file(), f"{path} missing: apt-get install -y dataset-fashion-mnist"
     # Debian's gzip header differs from the published file's, so only the payload hash matches.
-    assert sources.sha256_file(path) != catalog.sha256("fashion_mnist", name)
-    assert sources.sha256_gunzipped(path) == catalog.raw_sha256("fashion_mnist", name)
+    assert sources.sha256_file(path) != published.sha256("fashion_mnist", name)
+    assert sources.sha256_gunzipped(path) == published.raw_sha256("fashion_mnist", name)
     assert sources.mismatch(path, "fashion_mnist", name) is None

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from actlab import data
-from actlab.data import catalog, sources
+from actlab.data import published, sources
 
 from .fakes import FakeIdx, sha256
 
@@ -51,7 +51,7 @@ def test_data_dir_may_hold_a_subfolder_per_dataset(sandbox, fake_mnist):
 
 def test_incomplete_folder_is_skipped(sandbox, fake_mnist):
     partial = fake_mnist.write(sandbox / "partial")
-    (partial / catalog.MNIST_FILES[0]).unlink()
+    (partial / published.MNIST_FILES[0]).unlink()
     cache = fake_mnist.write(sources.cache_dir("mnist"))
     assert data.load("mnist", data_dir=partial, download=False).source == str(cache)
 
@@ -69,10 +69,10 @@ def test_missing_everywhere_names_files_and_folder(sandbox, fake_mnist):
     with pytest.raises(data.DataNotFoundError) as info:
         data.load("mnist", download=False)
     message = str(info.value)
-    for name in catalog.MNIST_FILES:
+    for name in published.MNIST_FILES:
         assert name in message
     assert str(sources.cache_dir("mnist")) in message and "download=True" in message
-    assert info.value.missing == catalog.MNIST_FILES
+    assert info.value.missing == published.MNIST_FILES
     assert info.value.folder == sources.cache_dir("mnist")
     assert not sources.cache_dir("mnist").exists()  # nothing created when not downloading
 
@@ -80,9 +80,9 @@ def test_missing_everywhere_names_files_and_folder(sandbox, fake_mnist):
 def test_extracted_and_recompressed_files_verify_by_payload(sandbox, monkeypatch):
     """Like Debian's Fashion-MNIST: other gzip bytes, same payload; or already gunzipped."""
     fake = FakeIdx.make(seed=1)
-    monkeypatch.setitem(catalog.SHA256, "fashion_mnist", {n: "0" * 64 for n in fake.gz})
+    monkeypatch.setitem(published.SHA256, "fashion_mnist", {n: "0" * 64 for n in fake.gz})
     raw_pins = {n: sha256(raw) for n, raw in fake.raw.items()}
-    monkeypatch.setitem(catalog.RAW_SHA256, "fashion_mnist", raw_pins)
+    monkeypatch.setitem(published.RAW_SHA256, "fashion_mnist", raw_pins)
     folder = sandbox / "mixed"
     folder.mkdir()
     for i, (name, raw) in enumerate(fake.raw.items()):

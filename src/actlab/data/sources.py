@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.request import Request, urlopen
 
-from actlab.data import catalog
+from actlab.data import published
 from actlab.data.errors import ChecksumError, DataNotFoundError, DownloadError
 
 ENV_DATA_DIR = "ACTLAB_DATA_DIR"
@@ -34,7 +34,7 @@ USER_AGENT = "actlab-data/0.1"
 
 @dataclass(frozen=True)
 class Located:
-    """The verified files of a dataset (in `catalog.files` order) and where they came from."""
+    """The verified files of a dataset (in `published.files` order) and where they came from."""
 
     paths: tuple[Path, ...]
     source: str
@@ -54,16 +54,16 @@ def search_dirs(dataset: str, data_dir: str | os.PathLike[str] | None = None) ->
     roots = [Path(data_dir)] if data_dir is not None else []
     if os.environ.get(ENV_DATA_DIR):
         roots.append(Path(os.environ[ENV_DATA_DIR]))
-    subfolders = dict.fromkeys([dataset, catalog.SYSTEM_FOLDERS.get(dataset, dataset)])
+    subfolders = dict.fromkeys([dataset, published.SYSTEM_FOLDERS.get(dataset, dataset)])
     dirs = [root.expanduser() / sub for root in roots for sub in [*subfolders, ""]]
-    dirs += [root / catalog.SYSTEM_FOLDERS.get(dataset, dataset) for root in SYSTEM_ROOTS]
+    dirs += [root / published.SYSTEM_FOLDERS.get(dataset, dataset) for root in SYSTEM_ROOTS]
     return list(dict.fromkeys(dirs))
 
 
 def candidates(folder: Path, dataset: str, name: str) -> list[Path]:
     """Paths `name` may have in `folder`: as published, or extracted when its payload is pinned."""
     found = [folder / name]
-    if name.endswith(".gz") and catalog.raw_sha256(dataset, name):
+    if name.endswith(".gz") and published.raw_sha256(dataset, name):
         found.append(folder / name.removesuffix(".gz"))
     return found
 
@@ -75,7 +75,7 @@ def find(folder: Path, dataset: str, name: str) -> Path | None:
 
 def find_all(folder: Path, dataset: str) -> tuple[Path, ...] | None:
     """Every file of `dataset` in `folder`, or None when any is missing."""
-    paths = tuple(find(folder, dataset, name) for name in catalog.files(dataset))
+    paths = tuple(find(folder, dataset, name) for name in published.files(dataset))
     return None if None in paths else paths  # type: ignore[return-value]
 
 
@@ -107,9 +107,9 @@ def _sha256_stream(f: io.BufferedIOBase) -> str:
 def mismatch(path: Path, dataset: str, name: str) -> str | None:
     """None when `path` holds the pinned content of `name`, else the SHA-256 it has."""
     actual = sha256_file(path)
-    if path.name == name and actual == catalog.sha256(dataset, name):
+    if path.name == name and actual == published.sha256(dataset, name):
         return None
-    raw = catalog.raw_sha256(dataset, name)
+    raw = published.raw_sha256(dataset, name)
     if raw is None:
         return actual
     payload = sha256_gunzipped(path) if path.name.endswith(".gz") else actual
@@ -117,7 +117,7 @@ def mismatch(path: Path, dataset: str, name: str) -> str | None:
 
 
 def checksum_error(path: Path, dataset: str, name: str, actual: str, hint: str) -> ChecksumError:
-    expected = catalog.sha256(dataset, name)
+    expected = published.sha256(dataset, name)
     return ChecksumError(
         f"{path}: checksum mismatch for {dataset} file {name} (SHA-256 {actual}, pinned "
         f"{expected}); the file is corrupted, truncated or not the published one. {hint}",
@@ -146,7 +146,7 @@ def locate(
 
 
 def _verify_all(paths: tuple[Path, ...], dataset: str, hint: str) -> None:
-    for path, name in zip(paths, catalog.files(dataset), strict=True):
+    for path, name in zip(paths, published.files(dataset), strict=True):
         actual = mismatch(path, dataset, name)
         if actual is not None:
             raise checksum_error(path, dataset, name, actual, hint)
@@ -156,7 +156,7 @@ def _from_cache(
     dataset: str, data_dir: str | os.PathLike[str] | None, download: bool, mirror: str | None
 ) -> Located:
     folder = cache_dir(dataset)
-    found = {name: _cached(folder, dataset, name, download) for name in catalog.files(dataset)}
+    found = {name: _cached(folder, dataset, name, download) for name in published.files(dataset)}
     missing = [name for name, path in found.items() if path is None]
     if missing and not download:
         raise _not_found(dataset, missing, data_dir, mirror)
@@ -188,7 +188,7 @@ def _download_missing(dataset: str, name: str, base: str, missing: list[str]) ->
     """Download `name` into the cache; on failure, say which files are still `missing`."""
     folder = cache_dir(dataset)
     try:
-        return download(base + name, folder / name, catalog.sha256(dataset, name))
+        return download(base + name, folder / name, published.sha256(dataset, name))
     except DownloadError as exc:
         raise DownloadError(
             f"{dataset}: {exc} Missing files: {', '.join(missing)}. Download them from {base} "
@@ -222,13 +222,13 @@ def _source(paths: tuple[Path, ...], folder: Path) -> str:
 
 def mirror_url(dataset: str, mirror: str | None = None) -> str:
     """Base URL of `dataset`'s files: `mirror`, else ``$ACTLAB_DATA_MIRROR/<dataset>/``, else
-    ``catalog.MIRRORS``. Always ends with a slash."""
+    ``published.MIRRORS``. Always ends with a slash."""
     if mirror:
         base = mirror
     elif os.environ.get(ENV_MIRROR):
         base = os.environ[ENV_MIRROR].rstrip("/") + f"/{dataset}"
     else:
-        base = catalog.MIRRORS[dataset]
+        base = published.MIRRORS[dataset]
     return base.rstrip("/") + "/"
 
 
