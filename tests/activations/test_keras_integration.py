@@ -11,14 +11,14 @@ import numpy as np
 import pytest
 
 from actlab import activations
-from actlab.activations import keras_table
+from actlab.activations import keras_strings
 
 
 def test_keras_still_keeps_its_activation_table_where_actlab_extends_it():
     # Fails loudly if a Keras release moves the table that Dense(activation="...") reads.
     from keras.src import activations as keras_activations
 
-    assert keras_activations.ALL_OBJECTS_DICT is keras_table._TABLE
+    assert keras_activations.ALL_OBJECTS_DICT is keras_strings._TABLE
     assert keras.activations.get("relu") is keras_activations.ALL_OBJECTS_DICT["relu"]
     assert "softplus_linear" in keras_activations.ALL_OBJECTS_DICT
 
@@ -31,9 +31,9 @@ def test_every_function_name_and_alias_works_as_a_keras_string(name):
     entry = activations.spec(name)
     for key in (name, *entry.aliases):
         if entry.changes_shape:  # as strings Keras would declare the wrong output width
-            assert key not in keras_table.added()
+            assert key not in keras_strings.added()
             continue
-        if keras_table.keras_defines(key):
+        if keras_strings.keras_defines(key):
             assert keras.activations.get(key) is not entry.fn  # Keras keeps its meaning
             continue
         dense = keras.layers.Dense(4, activation=key)
@@ -60,7 +60,7 @@ def _model_with_every_entry(input_dim: int = 6) -> keras.Model:
             x = activations.layer(name)(x)
             x = keras.layers.Dense(input_dim)(x)
             continue
-        use = name if not keras_table.keras_defines(name) else activations.get(name)
+        use = name if not keras_strings.keras_defines(name) else activations.get(name)
         x = keras.layers.Dense(input_dim, activation=use)(x)
         x = keras.layers.BatchNormalization()(x)
     for params in _first_param_variants():

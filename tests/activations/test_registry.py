@@ -14,16 +14,16 @@ from actlab.activations import Param, UnknownActivationError
 @pytest.fixture
 def scratch_names():
     """Remove the entries a test registers, so tests stay independent."""
-    from actlab.activations import keras_table, registry
+    from actlab.activations import keras_strings, registry
 
-    before = set(registry._SPECS), set(registry._ALIASES), set(keras_table._TABLE)
+    before = set(registry._SPECS), set(registry._ALIASES), set(keras_strings._TABLE)
     yield
     for key in set(registry._SPECS) - before[0]:
         del registry._SPECS[key]
     for key in set(registry._ALIASES) - before[1]:
         del registry._ALIASES[key]
-    for key in set(keras_table._TABLE) - before[2]:
-        del keras_table._TABLE[key]
+    for key in set(keras_strings._TABLE) - before[2]:
+        del keras_strings._TABLE[key]
 
 
 def test_names_are_sorted_lowercase_snake_case():

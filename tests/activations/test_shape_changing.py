@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from actlab import activations
-from actlab.activations import keras_table
+from actlab.activations import keras_strings
 from tests.activations.backend_grad import value_and_grad
 from tests.activations.references import ALL as REFERENCES
 
@@ -127,7 +127,7 @@ def test_layer_form_after_dense_gives_the_new_width(name, params, units):
 def test_shape_changing_names_are_not_keras_strings(name):
     # Keras takes a Dense layer's symbolic width from `units`, so a width-changing string
     # activation would build the next layer for the wrong width: actlab does not offer one.
-    assert not keras_table.keras_defines(name)
+    assert not keras_strings.keras_defines(name)
     with pytest.raises(ValueError, match="Could not interpret activation"):
         keras.layers.Dense(6, activation=name)
     assert "activations.layer" in activations.spec(name).note
@@ -140,7 +140,7 @@ def test_dense_declares_its_own_width_whatever_the_activation_returns():
 
 
 def test_glu_string_keeps_keras_meaning():
-    assert keras_table.keras_defines("glu")
+    assert keras_strings.keras_defines("glu")
     assert keras.activations.get("glu") is not activations.get("glu")
 
 

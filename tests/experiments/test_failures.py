@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 import actlab
-from actlab.activations import keras_table, registry
+from actlab.activations import keras_strings, registry
 from actlab.cli import app
 from actlab.experiments.plugins import import_user_module
 
@@ -45,7 +45,7 @@ def failing(tmp_path_factory):
     yield db, module
     for name in REASONS:
         registry._SPECS.pop(name, None)
-        keras_table.remove(name)
+        keras_strings.remove(name)
 
 
 def test_an_activation_that_raises_or_exits_is_recorded_as_failed(failing):

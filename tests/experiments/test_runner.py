@@ -181,7 +181,7 @@ def default_sigint_handler():
 @pytest.fixture
 def swallowing_activation():
     """ReLU that sends itself SIGINT inside a catch-all, as code deep in Keras might."""
-    from actlab.activations import keras_table, registry
+    from actlab.activations import keras_strings, registry
 
     @activations.register(name="test_swallowing", formula=r"\max(0, x)", fuse=False)
     def test_swallowing(x):
@@ -192,7 +192,7 @@ def swallowing_activation():
 
     yield "test_swallowing"
     registry._SPECS.pop("test_swallowing")
-    keras_table.remove("test_swallowing")
+    keras_strings.remove("test_swallowing")
 
 
 def test_ctrl_c_cannot_be_swallowed_and_the_handler_is_restored(

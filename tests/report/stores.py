@@ -89,7 +89,7 @@ def _predictions(wrong: int) -> bytes:
 def hostile_activation_registered() -> Iterator[str]:
     """A registered activation whose formula and paper are HTML-looking text, only while
     the block runs (the registry and Keras' table are restored after)."""
-    from actlab.activations import keras_table, registry
+    from actlab.activations import keras_strings, registry
 
     @activations.register(
         name=HOSTILE_ACTIVATION,
@@ -104,4 +104,4 @@ def hostile_activation_registered() -> Iterator[str]:
         yield HOSTILE_ACTIVATION
     finally:
         registry._SPECS.pop(HOSTILE_ACTIVATION, None)
-        keras_table.remove(HOSTILE_ACTIVATION)
+        keras_strings.remove(HOSTILE_ACTIVATION)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actlab.activations import keras_table
+from actlab.activations import keras_strings
 from actlab.activations.registry import specs
 from actlab.activations.spec import ActivationSpec
 
@@ -38,7 +38,7 @@ def _row(entry: ActivationSpec) -> str:
     name = f"`{entry.name}`"
     if entry.kind == "layer":
         name += " (layer)"
-    if keras_table.keras_defines(entry.name):
+    if keras_strings.keras_defines(entry.name):
         name += " **Keras**"
     if entry.aliases:
         name += "<br>alias: " + ", ".join(f"`{a}`" for a in entry.aliases)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 import keras
 from keras import ops
 
-from actlab.activations import fused, keras_table
+from actlab.activations import fused, keras_strings
 from actlab.activations.numerics import half_in_float32
 from actlab.activations.spec import PROPERTIES, ActivationSpec, Param, Reference
 from actlab.checks import did_you_mean
@@ -80,7 +80,7 @@ def unregister(name: str) -> None:
     del _SPECS[entry.name]
     for key in (entry.name, *entry.aliases):
         _ALIASES.pop(key, None)
-        keras_table.remove(key)
+        keras_strings.remove(key)
 
 
 def register(
@@ -144,7 +144,7 @@ def register(
         keras.saving.register_keras_serializable(KERAS_PACKAGE, entry_name)(fn)
         if not changes_shape:  # Dense(..., activation=) would declare the wrong output width
             for key in (entry_name, *entry_aliases):
-                keras_table.add(key, fn)
+                keras_strings.add(key, fn)
         return fn
 
     return decorate(obj) if obj is not None else decorate

@@ -2,7 +2,7 @@
 
 Keras 3 resolves ``Dense(activation="name")`` only against ``ALL_OBJECTS_DICT`` in
 ``keras.src.activations``; there is no public hook. This module is the one place that touches
-it, and `tests/activations/test_keras_table.py` fails loudly if a Keras release moves it.
+it, and `tests/activations/test_keras_integration.py` fails loudly if a Keras release moves it.
 """
 
 from __future__ import annotations
