@@ -10,6 +10,13 @@ Your own: ``register("my_model", fn_or_keras_model)``; ``with_activation(model, 
 rebuilds any Sequential or functional Keras model with another hidden activation.
 """
 
+from actlab.models.activation_slots import (
+    ActivationArg,
+    ActivationSlot,
+    FunctionActivation,
+    IncompatibleActivationError,
+    slot,
+)
 from actlab.models.article_models import cifar_cnn, frelu_cnn, mlp, small_cnn
 from actlab.models.own import KerasModelBuilder, ModelMismatchError, fingerprint
 from actlab.models.registry import (
@@ -25,13 +32,6 @@ from actlab.models.registry import (
     unregister,
 )
 from actlab.models.resnet import ZeroPadShortcut, resnet20
-from actlab.models.slots import (
-    ActivationArg,
-    ActivationSlot,
-    FunctionActivation,
-    IncompatibleActivationError,
-    slot,
-)
 from actlab.models.swap import ActivationSwapError, hidden_activations, with_activation
 
 __all__ = [

@@ -14,7 +14,7 @@ from typing import Any
 import keras
 
 from actlab.models import common
-from actlab.models.slots import ActivationArg, slot
+from actlab.models.activation_slots import ActivationArg, slot
 
 
 def mlp(

@@ -21,7 +21,7 @@ from typing import Any
 import keras
 
 from actlab.activations import BoundActivation
-from actlab.models.slots import ActivationArg
+from actlab.models.activation_slots import ActivationArg
 from actlab.models.swap import with_activation
 
 

@@ -10,9 +10,9 @@ import keras
 
 from actlab.checks import did_you_mean
 from actlab.models import own
+from actlab.models.activation_slots import ActivationArg
 from actlab.models.article_models import cifar_cnn, frelu_cnn, mlp, small_cnn
 from actlab.models.resnet import resnet20
-from actlab.models.slots import ActivationArg
 
 _BUILTIN: dict[str, Callable[..., keras.Model]] = {
     "mlp": mlp,

@@ -19,7 +19,7 @@ import keras
 from keras import ops
 
 from actlab.models import common
-from actlab.models.slots import ActivationArg, ActivationSlot, slot
+from actlab.models.activation_slots import ActivationArg, ActivationSlot, slot
 
 STAGE_FILTERS = (16, 32, 64)
 BLOCKS_PER_STAGE = 3  # n = 3: 6n + 2 = 20 weight layers

@@ -22,7 +22,7 @@ import keras
 from keras.src.models.functional import Functional  # what clone_model rebuilds; not public
 
 from actlab import activations
-from actlab.models.slots import ActivationArg, ActivationSlot, FunctionActivation, slot
+from actlab.models.activation_slots import ActivationArg, ActivationSlot, FunctionActivation, slot
 
 #: Activations that gate or normalise rather than activate: never swapped.
 GATES = frozenset({"sigmoid", "hard_sigmoid", "softmax", "log_softmax"})
