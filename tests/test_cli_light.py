@@ -50,7 +50,9 @@ def test_import_actlab_alone_loads_no_keras():
 def test_keras_imported_after_actlab_knows_the_catalog():
     code = textwrap.dedent(
         """
+        import importlib.util
         import actlab
+        importlib.util.find_spec("keras")  # a probe loads nothing (TensorFlow's start-up makes one)
         import keras
         print(keras.activations.get("tanhexp").__name__)
         print(keras.layers.Dense(2, activation="serf").activation.__name__)

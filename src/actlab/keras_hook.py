@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib.abc
 import importlib.machinery
-import importlib.util
 import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
@@ -29,7 +28,10 @@ def after_import(name: str, callback: Callable[[], object]) -> None:
 
 
 class _AfterImport(importlib.abc.MetaPathFinder):
-    """Finds nothing itself: hands `name`'s spec back with a loader that calls back."""
+    """Finds `name` through the other finders, with a loader that calls back once it has run.
+
+    It stays on `sys.meta_path` until then: a probe (`importlib.util.find_spec("keras")`, as
+    TensorFlow's start-up makes) loads nothing, so only an executed module removes it."""
 
     def __init__(self, name: str, callback: Callable[[], object]) -> None:
         self.name = name
@@ -40,11 +42,19 @@ class _AfterImport(importlib.abc.MetaPathFinder):
     ) -> importlib.machinery.ModuleSpec | None:
         if fullname != self.name:
             return None
-        sys.meta_path.remove(self)  # once: the other finders find the module itself
-        spec = importlib.util.find_spec(fullname)
-        if spec is not None and spec.loader is not None:
-            spec.loader = _ThenCall(spec.loader, self.callback)
-        return spec
+        for finder in sys.meta_path:
+            find = getattr(finder, "find_spec", None)
+            spec = None if finder is self or find is None else find(fullname, path, target)
+            if spec is not None:
+                if spec.loader is not None:
+                    spec.loader = _ThenCall(spec.loader, self._loaded)
+                return spec
+        return None
+
+    def _loaded(self) -> None:
+        if self in sys.meta_path:
+            sys.meta_path.remove(self)
+        self.callback()
 
 
 class _ThenCall(importlib.abc.Loader):
