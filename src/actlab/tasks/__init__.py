@@ -7,7 +7,7 @@
 """
 
 from actlab.tasks.builtin import UnknownTaskError, get, names, register, unregister
-from actlab.tasks.fields import TaskConfigError
+from actlab.tasks.field_checks import TaskConfigError
 from actlab.tasks.preprocessing import integer_labels, scale_images
 from actlab.tasks.task import Task
 

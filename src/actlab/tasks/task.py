@@ -16,8 +16,8 @@ from typing import Any
 import keras
 
 from actlab import models
-from actlab.tasks import fields
-from actlab.tasks.fields import TaskConfigError
+from actlab.tasks import field_checks
+from actlab.tasks.field_checks import TaskConfigError
 from actlab.tasks.preprocessing import integer_labels, model_inputs
 
 #: Keys a task's `model_options` may not hold: the task sets them itself.
@@ -119,7 +119,7 @@ class Task:
         _reject_unknown(overrides, "override")
         for key in ("model_options", "dataset_options"):
             if key in overrides:
-                given = fields.json_mapping(key, overrides[key])
+                given = field_checks.json_mapping(key, overrides[key])
                 overrides[key] = {**getattr(self, key), **given}
         return dataclasses.replace(self, **overrides)
 
@@ -275,27 +275,27 @@ def _reject_unknown(given: Mapping[str, Any], what: str) -> None:
         )
 
 
-_CHECKS: dict[str, fields.Check] = {
-    "name": fields.name,
-    "dataset": fields.name,
-    "model": fields.name,
-    "input_shape": fields.shape,
-    "num_classes": fields.integer(2),
-    "optimizer": fields.choice("adam", "sgd"),
-    "learning_rate": fields.real(0, low_open=True),
-    "momentum": fields.real(0, 1, high_open=True),
-    "weight_decay": fields.real(0, 1),
-    "batch_size": fields.integer(1),
-    "epochs": fields.integer(1),
-    "validation": fields.choice("test", "split", "none"),
-    "validation_split": fields.real(0, 1, low_open=True, high_open=True),
-    "early_stopping_patience": fields.optional(fields.integer(0)),
-    "early_stopping_monitor": fields.choice("val_loss", "val_accuracy", "loss", "accuracy"),
-    "lr_drops": fields.fractions,
-    "lr_drop_factor": fields.real(0, 1, low_open=True),
-    "augment": fields.flag,
-    "model_options": fields.json_mapping,
-    "dataset_options": fields.json_mapping,
-    "source": fields.text,
-    "description": fields.text,
+_CHECKS: dict[str, field_checks.Check] = {
+    "name": field_checks.name,
+    "dataset": field_checks.name,
+    "model": field_checks.name,
+    "input_shape": field_checks.shape,
+    "num_classes": field_checks.integer(2),
+    "optimizer": field_checks.choice("adam", "sgd"),
+    "learning_rate": field_checks.real(0, low_open=True),
+    "momentum": field_checks.real(0, 1, high_open=True),
+    "weight_decay": field_checks.real(0, 1),
+    "batch_size": field_checks.integer(1),
+    "epochs": field_checks.integer(1),
+    "validation": field_checks.choice("test", "split", "none"),
+    "validation_split": field_checks.real(0, 1, low_open=True, high_open=True),
+    "early_stopping_patience": field_checks.optional(field_checks.integer(0)),
+    "early_stopping_monitor": field_checks.choice("val_loss", "val_accuracy", "loss", "accuracy"),
+    "lr_drops": field_checks.fractions,
+    "lr_drop_factor": field_checks.real(0, 1, low_open=True),
+    "augment": field_checks.flag,
+    "model_options": field_checks.json_mapping,
+    "dataset_options": field_checks.json_mapping,
+    "source": field_checks.text,
+    "description": field_checks.text,
 }
