@@ -167,7 +167,7 @@ def quiet_tensorflow_retracing_warnings() -> None:
 
 
 def import_modules(targets: list[str]) -> None:
-    from actlab.experiments.plugins import USER_ERRORS, import_user_module
+    from actlab.experiments.user_modules import USER_ERRORS, import_user_module
 
     for target in targets:
         try:

@@ -24,7 +24,7 @@ from actlab import data as datasets
 from actlab import models
 from actlab import tasks as task_catalog
 from actlab.data.own import Split, describe, fingerprint, to_split
-from actlab.experiments.plugins import USER_ERRORS
+from actlab.experiments.user_modules import USER_ERRORS
 from actlab.models.own import ModelMismatchError
 from actlab.tasks import Task
 

@@ -12,7 +12,6 @@ from actlab.activations import BoundActivation
 from actlab.checks import is_integer
 from actlab.experiments import environment, identity, own
 from actlab.experiments.interrupts import ComparisonInterrupted, InterruptFlag
-from actlab.experiments.plugins import USER_ERRORS
 from actlab.experiments.progress import Progress
 from actlab.experiments.result import ComparisonResult
 from actlab.experiments.statistics import DEFAULT_TEST, check_test
@@ -25,6 +24,7 @@ from actlab.experiments.store import (
     to_json,
 )
 from actlab.experiments.training import train_one, warm_up
+from actlab.experiments.user_modules import USER_ERRORS
 from actlab.tasks import Task
 from actlab.tracking import Trackers, open_trackers
 

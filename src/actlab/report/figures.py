@@ -11,8 +11,8 @@ from matplotlib.figure import Figure
 
 from actlab import plots
 from actlab.activations import UnknownActivationError
-from actlab.experiments.plugins import USER_ERRORS
 from actlab.experiments.store import exception_summary
+from actlab.experiments.user_modules import USER_ERRORS
 from actlab.plots.curves import BANDS
 from actlab.plots.style import figure_to_png
 from actlab.report.data import ComparisonData, ReportError

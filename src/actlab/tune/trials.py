@@ -21,10 +21,10 @@ import optuna
 
 from actlab.experiments import Candidate, Store, environment
 from actlab.experiments.interrupts import ComparisonInterrupted
-from actlab.experiments.plugins import USER_ERRORS
 from actlab.experiments.statistics import DEFAULT_TEST
 from actlab.experiments.store import exception_summary
 from actlab.experiments.training import train_one
+from actlab.experiments.user_modules import USER_ERRORS
 from actlab.tune.pruning import PruningCallback
 from actlab.tune.space import SearchSpace
 
