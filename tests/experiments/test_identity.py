@@ -1,5 +1,6 @@
-"""One environment per comparison: a rerun on another backend or dtype policy is a separate
-comparison by default, and refused under the same name, never mixed into one table."""
+"""One environment per comparison: a rerun on another backend or dtype policy is refused in
+one line naming both, never mixed into one table; under another name it is a comparison of
+its own."""
 
 from __future__ import annotations
 
@@ -27,8 +28,7 @@ def mixed_precision():
     keras.config.set_dtype_policy(before)
 
 
-def test_the_default_name_says_an_environment_other_than_tensorflow_float32():
-    assert environment.name_suffix({"backend": "tensorflow", "dtype_policy": "float32"}) == ""
+def test_a_suggested_name_says_the_environment():
     assert environment.name_suffix({"backend": "jax", "dtype_policy": "float32"}) == "{jax}"
     mixed = {"backend": "torch", "dtype_policy": "mixed_float16"}
     assert environment.name_suffix(mixed) == "{torch,mixed_float16}"
@@ -92,24 +92,24 @@ def _in_backend(backend: str, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 @pytest.mark.all_backends
-def test_a_rerun_on_another_backend_is_a_separate_comparison(tmp_path):
+def test_a_rerun_on_another_backend_is_refused_and_runs_under_another_name(tmp_path):
     pytest.importorskip("jax")
     db = str(tmp_path / "two.db")
     on_tf = _in_backend("tensorflow", "-c", SCRIPT, db)
     assert on_tf.returncode == 0, on_tf.stderr
-    on_jax = _in_backend("jax", "-c", SCRIPT, db)
-    assert on_jax.returncode == 0, on_jax.stderr
-    assert on_tf.stdout.split() == [NAME] and on_jax.stdout.split() == [NAME + "{jax}"]
-    with Store(db, readonly=True) as store:
-        for name, backend in ((NAME, "tensorflow"), (NAME + "{jax}", "jax")):
-            assert {c["backend"] for c in store.runs(name)["config"]} == {backend}
-    refused = _in_backend("jax", "-m", "actlab.cli", "compare", "relu", "--task", "digits_mlp",
-                          "--seeds", "1", "--epochs", "1", "--quiet", "--db", db,
-                          "--name", NAME)  # fmt: skip
+    assert on_tf.stdout.split() == [NAME]
+    command = ["-m", "actlab.cli", "compare", "relu", "--task", "digits_mlp", "--seeds", "1",
+               "--epochs", "1", "--quiet", "--db", db]  # fmt: skip
+    refused = _in_backend("jax", *command)
     assert refused.returncode == 2
     lines = [line for line in refused.stderr.splitlines() if line.startswith("error:")]
-    assert len(lines) == 1 and "Traceback" not in refused.stderr
+    assert len(lines) == 1 and "Traceback" not in refused.stderr, refused.stderr
     assert "was run on tensorflow (float32), not on jax (float32)" in lines[0]
-    assert "KERAS_BACKEND=tensorflow" in lines[0]
+    assert "KERAS_BACKEND=tensorflow" in lines[0] and NAME + "{jax}" in lines[0]
+    on_jax = _in_backend("jax", *command, "--name", NAME + "{jax}")
+    assert on_jax.returncode == 0, on_jax.stderr
     with Store(db, readonly=True) as store:
-        assert len(store.runs(NAME)) == 1
+        assert sorted(store.comparisons()["name"]) == [NAME, NAME + "{jax}"]
+        for name, backend in ((NAME, "tensorflow"), (NAME + "{jax}", "jax")):
+            assert {c["backend"] for c in store.runs(name)["config"]} == {backend}
+            assert len(store.runs(name)) == 1

@@ -295,4 +295,7 @@ def test_a_comparison_of_an_older_actlab_is_continued_with_its_settings_added(tm
         store.create_comparison("old", task.name, task.to_dict())
     compare(["relu"], seeds=1, db=db, name="old", task="digits_mlp", epochs=1, quiet=True)
     config = Store(db, readonly=True).comparisons().iloc[0]["config"]
-    assert config == {"task": task.to_dict(), "baseline": "relu", "test": "paired_t"}
+    environment = {"backend": keras.backend.backend(),
+                   "dtype_policy": keras.config.dtype_policy().name}  # fmt: skip
+    assert config == {"task": task.to_dict(), "baseline": "relu", "test": "paired_t",
+                      "environment": environment}  # fmt: skip

@@ -24,21 +24,14 @@ def describe() -> dict[str, object]:
     return {**_fixed(), "dtype_policy": keras.config.dtype_policy().name}
 
 
-#: The environment a comparison's default name does not mention.
-DEFAULT_ENVIRONMENT = {"backend": "tensorflow", "dtype_policy": "float32"}
-
-
 def identity() -> dict[str, str]:
     """What makes runs comparable in one table: the backend and the dtype policy now."""
     return {"backend": keras.backend.backend(), "dtype_policy": keras.config.dtype_policy().name}
 
 
-def name_suffix(env: dict[str, str] | None = None) -> str:
-    """What a comparison's default name adds for `env` (default: now): ``""`` for
-    TensorFlow in float32, else ``"{jax}"``, ``"{tensorflow,mixed_float16}"``, ..."""
-    env = identity() if env is None else env
-    if env == DEFAULT_ENVIRONMENT:
-        return ""
+def name_suffix(env: dict[str, str]) -> str:
+    """``"{jax}"``, ``"{tensorflow,mixed_float16}"``: what a comparison's name can add to
+    say its environment (the dtype policy when not float32)."""
     policy = "" if env["dtype_policy"] == "float32" else f",{env['dtype_policy']}"
     return f"{{{env['backend']}{policy}}}"
 

@@ -12,7 +12,9 @@ from actlab.experiments import environment
 from actlab.experiments.store import ComparisonMismatchError, Store
 
 
-def check_same(store: Store, name: str, stored: Mapping[str, Any], config: Mapping[str, Any]):
+def check_same(
+    store: Store, name: str, stored: Mapping[str, Any], config: Mapping[str, Any]
+) -> None:
     """Raise `ComparisonMismatchError` if comparison `name`, stored with config `stored`, has
     another environment, data or model than `config`."""
     was = stored_environment(store, name, stored)
@@ -23,12 +25,13 @@ def check_same(store: Store, name: str, stored: Mapping[str, Any], config: Mappi
             f"{where} was run on {environment.text(was)}, not on {environment.text(now)}; "
             "runs of two backends or dtype policies are never mixed in one table: run it with "
             f"KERAS_BACKEND={was['backend']} (dtype policy {was['dtype_policy']}), or give "
-            f"this one another name (e.g. {name + environment.name_suffix(now)!r})"
+            f"this one another name (e.g. --name {name + environment.name_suffix(now)!r})"
         )
+    nested = stored if isinstance(stored.get("task"), Mapping) else {}  # older: recipe alone
     for key, what in (("data", "data"), ("model", "model")):
-        if stored.get(key) != config.get(key):
+        if nested.get(key) != config.get(key):
             raise ComparisonMismatchError(
-                f"{where} was run with other {what} ({_text(stored.get(key))}; now "
+                f"{where} was run with other {what} ({_text(nested.get(key))}; now "
                 f"{_text(config.get(key))}); its runs are never mixed with these: give this "
                 "comparison another name (name=... or --name)"
             )

@@ -99,8 +99,8 @@ def compare(
     builder function or any Keras model, whose hidden activations each run swaps) replace
     the task's; without a task the recipe is `Task`'s defaults (see `actlab.experiments.own`).
     The comparison is also identified by the backend and dtype policy, and by your own data's
-    and model's fingerprints: reopening it with others is refused. Its default name says a
-    backend other than TensorFlow, or a dtype policy other than float32 (``digits_mlp{jax}``).
+    and model's fingerprints: reopening it with others is refused, naming the difference
+    (compare under another `name` then, e.g. ``digits_mlp{jax}``), never mixed in one table.
 
     Runs already finished (or diverged) in the same comparison are skipped, so the same call
     after a crash or Ctrl-C completes only what is missing. A run whose loss turns NaN/inf is
@@ -129,7 +129,7 @@ def compare(
     chosen_seeds = seed_list(seeds)
     baseline_label = _baseline_label(baseline, candidates)
     config = comparison_config(the_task, baseline_label, check_test(test))
-    comparison = name or default_name(the_task, overrides) + environment.name_suffix()
+    comparison = name or default_name(the_task, overrides)
     prepared = own.prepare(the_task, data_dir)
     config |= {**prepared.identity, "environment": environment.identity()}
     trackers = Trackers(open_trackers(mlflow=mlflow, tensorboard=tensorboard))
