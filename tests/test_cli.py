@@ -31,7 +31,7 @@ def test_show_prints_formula_paper_and_note():
     result = runner.invoke(app, ["show", "hard_sigmoid"], terminal_width=200)
     assert result.exit_code == 0
     assert "0.2x + 0.5" in result.output
-    assert "arxiv.org/abs/1511.00363" in result.output
+    assert "Theano" in result.output and "arxiv.org/abs/1605.02688" in result.output
     assert "slope 1/6" in result.output
 
 
