@@ -10,7 +10,7 @@ from typing import Any
 
 import optuna
 
-from actlab import tasks as task_catalog
+from actlab import tasks
 from actlab.experiments import Candidate, Store, compare
 from actlab.experiments.interrupts import InterruptFlag
 from actlab.experiments.progress import Progress
@@ -88,7 +88,7 @@ def tune(
     overrides = dict(overrides or {})
     if epochs is not None:
         overrides["epochs"] = epochs
-    base_task = task_catalog.get(task, **overrides)
+    base_task = tasks.get(task, **overrides)
     space = build_space(names, params, tune_learning_rate=tune_lr,
                         task_learning_rate=base_task.learning_rate)  # fmt: skip
     trial_task = base_task.with_overrides(validation="split")
