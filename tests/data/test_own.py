@@ -128,7 +128,7 @@ def test_a_registered_loader_is_loaded_by_name_with_its_options(registered):
 def test_a_registered_name_is_gone_after_unregister():
     data.register("short_lived", lambda: NESTED)
     data.unregister("short_lived")
-    with pytest.raises(UnknownDatasetError):
+    with pytest.raises(UnknownDatasetError, match=r"Your own: actlab\.data\.register"):
         data.load_split("short_lived")
 
 

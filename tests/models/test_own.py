@@ -116,7 +116,7 @@ def test_builtin_and_taken_names_are_refused(registered):
     with pytest.raises(TypeError, match="builder function"):
         models.register("not_a_model", 42)  # type: ignore[arg-type]
     models.unregister("mine")
-    with pytest.raises(UnknownModelError):
+    with pytest.raises(UnknownModelError, match=r"Your own: actlab\.models\.register"):
         models.builder("mine")
 
 
@@ -126,3 +126,15 @@ def test_the_fingerprint_ignores_layer_numbering_but_not_the_architecture():
     assert models.fingerprint(first) == models.fingerprint(again)
     assert models.fingerprint(keras_model(units=5)) != models.fingerprint(first)
     assert models.fingerprint(two_layer("tanh", (6,), 3)) != models.fingerprint(first)
+
+
+def test_a_task_names_a_registered_model_and_says_how_to_register_one(registered):
+    from actlab.tasks import Task, TaskConfigError
+
+    def task(model: str) -> Task:
+        return Task(name="t", dataset="d", model=model, input_shape=(6,), num_classes=3)
+
+    with pytest.raises(TaskConfigError, match=r"unknown model 'my_model'.*models\.register"):
+        task("my_model")
+    registered("my_model", two_layer)
+    assert task("my_model").build_model("relu").output_shape == (None, 3)

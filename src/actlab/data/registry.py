@@ -96,7 +96,10 @@ def resolve(name: str) -> str:
     if _key(name) in by_key:
         return by_key[_key(name)]
     hint = did_you_mean(name.strip().lower(), names())
-    raise UnknownDatasetError(f"unknown dataset {name!r}.{hint} Available: {', '.join(names())}.")
+    raise UnknownDatasetError(
+        f"unknown dataset {name!r}.{hint} Available: {', '.join(names())}. Your own: "
+        "actlab.data.register(name, loader)."
+    )
 
 
 def load(

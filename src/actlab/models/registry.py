@@ -42,7 +42,8 @@ def builder(model_name: str) -> Callable[..., keras.Model]:
         return _BUILDERS[model_name]
     hint = did_you_mean(model_name, _BUILDERS)
     raise UnknownModelError(
-        f"unknown model {model_name!r}.{hint} Known models: {', '.join(names())}."
+        f"unknown model {model_name!r}.{hint} Known models: {', '.join(names())}. Your own: "
+        "actlab.models.register(name, builder or keras.Model)."
     )
 
 
