@@ -33,7 +33,7 @@ def get(name: str, /, **params: Any) -> Callable:
             f"activations.layer({entry.name!r}) instead of activations.get()."
         )
     if not params:
-        return entry.fn
+        return entry.function
     return BoundActivation.bind(entry.name, **params)
 
 
@@ -44,7 +44,8 @@ def portable(name: str, /, **params: Any) -> Callable:
     """
     get(name)  # the same checks: a function entry
     entry = spec(name)
-    return functools.partial(entry.fn.portable, **entry.validate_params(params))
+    portable_fn = entry.function.portable  # type: ignore[attr-defined]  # set by the registry
+    return functools.partial(portable_fn, **entry.validate_params(params))
 
 
 def layer(activation: str, /, **params: Any) -> keras.layers.Layer:
@@ -54,7 +55,7 @@ def layer(activation: str, /, **params: Any) -> keras.layers.Layer:
     ``dtype``.
     """
     entry = spec(activation)
-    if entry.kind == "layer":
+    if entry.layer_class is not None:  # a layer entry
         entry.validate_params({k: v for k, v in params.items() if _is_param(entry, k)})
         return entry.layer_class(**params)
     layer_kwargs = {k: params.pop(k) for k in ("name", "dtype") if k in params}
@@ -169,7 +170,7 @@ class CatalogActivation(keras.layers.Layer):
         super().__init__(**kwargs)
         self.activation = resolve(activation)
         self.params = spec(self.activation).validate_params(params or {})
-        self._fn = spec(self.activation).fn
+        self._fn = spec(self.activation).function
         arguments = inspect.signature(self._fn).parameters
         self._takes_training = "training" in arguments
         # Stochastic entries (rrelu) draw from a generator the layer owns: traceable on JAX.

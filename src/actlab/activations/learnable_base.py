@@ -17,7 +17,7 @@ class gives them:
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import keras
 from keras import ops
@@ -86,8 +86,8 @@ class LearnableActivation(keras.layers.Layer):
             return set(range(1, rank - 1))
         if mode == "layer":
             return set(range(1, rank))
-        axes = set()
-        for axis in mode:
+        axes: set[int] = set()
+        for axis in cast(tuple[int, ...], mode):  # neither named mode: the checked axes
             positive = axis + rank if axis < 0 else axis
             if not 1 <= positive < rank:
                 raise ValueError(

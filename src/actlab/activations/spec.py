@@ -105,6 +105,16 @@ class ActivationSpec:
     layer_class: type | None = field(default=None, repr=False, compare=False)
 
     @property
+    def function(self) -> Callable:
+        """The entry's function; a layer-only entry (learnable weights) has none."""
+        if self.fn is None:
+            raise ValueError(
+                f"{self.name!r} is a layer with trainable weights, not a function: use "
+                f"activations.layer({self.name!r})."
+            )
+        return self.fn
+
+    @property
     def defaults(self) -> dict[str, float]:
         return {p.name: p.default for p in self.params}
 

@@ -52,7 +52,8 @@ def run_label(activation: str, params: Mapping[str, Any] | None) -> str:
 def arrays_to_npz(**arrays: Any) -> bytes:
     """Compressed ``.npz`` bytes of named arrays, e.g. for a run's test predictions."""
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, **{name: np.asarray(value) for name, value in arrays.items()})
+    named: dict[str, Any] = {name: np.asarray(value) for name, value in arrays.items()}
+    np.savez_compressed(buffer, **named)
     return buffer.getvalue()
 
 

@@ -17,9 +17,8 @@ def exception_summary(error: BaseException) -> str:
     with ANSI codes, or "Unable to automatically build the model"); the earliest error that
     the later ones only quote is summarised instead.
     """
-    while True:
-        inner = error.__cause__ or error.__context__
-        quoted = "" if inner is None else _flat_message(inner)
+    while (inner := error.__cause__ or error.__context__) is not None:
+        quoted = _flat_message(inner)
         if not quoted or quoted not in _flat_message(error):
             break
         error = inner
