@@ -7,6 +7,12 @@ the fast path's backward is shown to keep the input alone.
 
 from __future__ import annotations
 
+import json
+import math
+import os
+import subprocess
+import sys
+
 import keras
 import numpy as np
 import pytest
@@ -163,3 +169,19 @@ def _weight_gradients(layer: str, activation, x: np.ndarray) -> list[np.ndarray]
 
 def _weight_gradients_of(model: keras.Model, x: np.ndarray) -> list[np.ndarray]:
     return value_and_grads(model, x, training=True)[2]
+
+
+@pytest.mark.all_backends  # a process of its own on Keras' numpy backend
+def test_a_backend_without_a_fast_path_runs_the_portable_form():
+    # Keras' numpy backend (inference only) has no module in actlab.activations.fused.
+    code = (
+        "import numpy as np; from actlab import activations; "
+        "x = np.array([-2.0, 0.5, 3.0], np.float32); "
+        "print(np.asarray(activations.get('tanhexp')(x)).tolist())"
+    )
+    env = {**os.environ, "KERAS_BACKEND": "numpy"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    values = json.loads(out.stdout.strip().splitlines()[-1])
+    expected = [x * math.tanh(math.exp(x)) for x in (-2.0, 0.5, 3.0)]  # article 001's formula
+    np.testing.assert_allclose(values, expected, rtol=1e-6)

@@ -61,12 +61,18 @@ def with_native(native_fn: Callable, portable: Callable) -> Callable:
     return fast
 
 
+#: The backends with a module here; on any other Keras backend every entry runs op by op.
+FAST_BACKENDS = ("tensorflow", "jax", "torch")
+
+
 def fuse(portable: Callable) -> Callable:
     """The fast form of `portable` (``f(x, **params)``) on the current Keras backend.
 
     Symbolic Keras tensors (model construction) go to `portable`; so does everything on a
     backend without a fast path.
     """
+    if keras.backend.backend() not in FAST_BACKENDS:  # e.g. Keras' numpy backend
+        return portable
     backend = importlib.import_module(f"actlab.activations.fused.{keras.backend.backend()}")
     kernels: dict[tuple, Callable] = {}
 
