@@ -2,8 +2,8 @@
 chosen point until the test has sent its signal, so no test depends on timing.
 
 It always registers ``blocking_relu`` (ReLU). With ``ACTLAB_TEST_HOOKS`` naming a folder,
-``ACTLAB_TEST_BLOCK`` chooses where the process waits, after writing ``ready`` there, until
-the test writes ``go``:
+``ACTLAB_TEST_BLOCK`` chooses where the process waits, after writing ``ready`` there (holding
+its process id: a worker process's, with ``--jobs`` or Ray), until the test writes ``go``:
 
 * ``activation``: the first call of ``blocking_relu`` (while its run builds its model). The
   wait swallows every exception, as code inside Keras that catches everything would swallow
@@ -30,7 +30,7 @@ WAIT_LIMIT_SECONDS = 600
 
 def _wait_for_go(swallow: bool) -> None:
     folder = Path(FOLDER)
-    (folder / "ready").touch()
+    (folder / "ready").write_text(str(os.getpid()))  # the waiting process, to signal or kill
     deadline = time.monotonic() + WAIT_LIMIT_SECONDS
     while not (folder / "go").exists():
         if time.monotonic() > deadline:

@@ -83,7 +83,7 @@ def test_runs_lists_what_the_store_holds(store):
     assert "ms/step" in result.output and devices == 4
 
 
-def test_export_writes_seed_004_style_per_epoch_csv(store, tmp_path):
+def test_export_writes_article_004_style_per_epoch_csv(store, tmp_path):
     db, _ = store
     out = tmp_path / "history.csv"
     result = invoke("export", "--db", str(db), "--format", "csv", "-o", str(out))

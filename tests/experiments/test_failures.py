@@ -6,12 +6,12 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from actlab.experiments.user_modules import import_user_module
 from typer.testing import CliRunner
 
 import actlab
 from actlab.activations import keras_strings, registry
 from actlab.cli import app
+from actlab.experiments.user_modules import import_user_module
 
 MODULE = textwrap.dedent('''
     from actlab import activations

@@ -16,7 +16,7 @@ from keras import ops
 import actlab
 from actlab import activations, tasks
 from actlab.experiments import Candidate, ComparisonInterrupted, Store, compare
-from actlab.experiments import runner as runner_module
+from actlab.experiments import training as training_module
 from actlab.experiments.training import train_one
 
 FAST = {"task": "digits_mlp", "epochs": 2, "quiet": True}
@@ -152,7 +152,7 @@ def test_one_untimed_warm_up_comes_before_the_first_run(tmp_path, monkeypatch, b
         if activation == broken_activation:
             raise RuntimeError("broken")
 
-    monkeypatch.setattr(runner_module, "warm_up", fake_warm_up)
+    monkeypatch.setattr(training_module, "warm_up", fake_warm_up)
     compare([broken_activation, "relu", "tanhexp"], seeds=[4, 5], db=db, **FAST)
     # the broken one is passed over, relu warms up; no run had started yet
     assert calls == [(broken_activation, 4, 0), ("relu", 4, 0)]
@@ -164,7 +164,7 @@ def test_ctrl_c_during_the_warm_up_stops_the_comparison_before_any_run(tmp_path,
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(runner_module, "warm_up", interrupted)
+    monkeypatch.setattr(training_module, "warm_up", interrupted)
     with pytest.raises(ComparisonInterrupted, match="warm-up"):
         compare(["relu"], seeds=1, db=tmp_path / "i.db", **FAST)
     assert Store(tmp_path / "i.db", readonly=True).runs().empty

@@ -37,6 +37,32 @@ from actlab.cli.tracking import (
 OUTPUT_FORMATS = ("table", "json", "csv")
 EXPORT_FORMATS = ("csv", "json")
 TESTS = ("paired_t", "wilcoxon")  # actlab.experiments.statistics.TESTS
+EXECUTORS = ("local", "ray")  # actlab.experiments.executors.EXECUTORS
+
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="Runs at once: local worker processes (default 1: in this process); with "
+        "--executor ray, at most this many Ray tasks (default: as many as the cluster holds).",
+    ),
+]
+ExecutorOption = Annotated[
+    str, choice("--executor", EXECUTORS, "Who trains: this machine, or Ray tasks (actlab[ray]).")
+]
+AddressOption = Annotated[
+    str | None,
+    typer.Option(help="Ray cluster (auto, HOST:6379, ray://HOST:10001); default: a local one."),
+]
+CpusPerRunOption = Annotated[
+    float | None, typer.Option(min=0.001, help="CPUs of each Ray task (default 1).")
+]
+GpusPerRunOption = Annotated[
+    float | None, typer.Option(min=0, help="GPUs of each Ray task (default 0).")
+]
+RetriesOption = Annotated[
+    int, typer.Option(min=0, help="Times a run whose worker died is started again, then failed.")
+]
 
 
 def compare(
@@ -58,6 +84,12 @@ def compare(
     data_dir: DataDirOption = None,
     output_format: Annotated[str, choice("--format", OUTPUT_FORMATS, "How to print.")] = "table",
     quiet: QuietOption = False,
+    jobs: JobsOption = None,
+    executor: ExecutorOption = "local",
+    address: AddressOption = None,
+    cpus_per_run: CpusPerRunOption = None,
+    gpus_per_run: GpusPerRunOption = None,
+    retries: RetriesOption = 0,
     mlflow: MlflowOption = None,
     tensorboard: TensorboardOption = None,
 ) -> None:
@@ -83,6 +115,12 @@ def compare(
             quiet=quiet,
             mlflow=mlflow_target(mlflow),
             tensorboard=tensorboard,
+            jobs=jobs,
+            executor=executor,
+            address=address,
+            cpus_per_run=cpus_per_run,
+            gpus_per_run=gpus_per_run,
+            retries=retries,
         )
     print_summary(result, output_format)
 

@@ -10,8 +10,10 @@ from typing import Any
 
 from actlab.activations import BoundActivation
 from actlab.checks import is_integer
-from actlab.experiments import environment, identity, own
-from actlab.experiments.interrupts import ComparisonInterrupted, InterruptFlag
+from actlab.experiments import environment, identity, own, user_modules
+from actlab.experiments.driver import Driver
+from actlab.experiments.executors import RunJob, Setup, make_executor
+from actlab.experiments.interrupts import InterruptFlag
 from actlab.experiments.progress import Progress
 from actlab.experiments.result import ComparisonResult
 from actlab.experiments.statistics import DEFAULT_TEST, check_test
@@ -19,12 +21,9 @@ from actlab.experiments.store import (
     DEFAULT_DB,
     Store,
     StoreError,
-    exception_summary,
     run_key,
     to_json,
 )
-from actlab.experiments.training import train_one, warm_up
-from actlab.experiments.user_modules import USER_ERRORS
 from actlab.tasks import Task
 from actlab.tracking import Trackers, open_trackers
 
@@ -90,6 +89,12 @@ def compare(
     quiet: bool = False,
     mlflow: str | bool | None = None,
     tensorboard: str | Path | None = None,
+    jobs: int | None = None,
+    executor: str = "local",
+    address: str | None = None,
+    cpus_per_run: float | None = None,
+    gpus_per_run: float | None = None,
+    retries: int = 0,
 ) -> ComparisonResult:
     """Train every (activation, seed) pair not yet in `db`, then answer with statistics.
 
@@ -117,23 +122,46 @@ def compare(
     the current run is marked interrupted and ComparisonInterrupted is raised. A comparison
     this call created is removed again if the call fails before storing any run.
 
+    Who trains (see `actlab.experiments.executors`): with ``executor="local"``, this
+    process (``jobs`` None or 1) or `jobs` local worker processes, each with cores // jobs
+    framework threads; with ``executor="ray"``, Ray tasks of `cpus_per_run` CPUs and
+    `gpus_per_run` GPUs on the cluster at `address` (None: a local one), at most `jobs` at
+    once (None: as many as the cluster holds). This process alone writes the store, so all
+    of the above holds for each. A run whose worker process dies is started again `retries`
+    times, then recorded failed.
+    Each run is claimed in the store first, so several calls on one comparison (in other
+    processes) split its runs; a call waits for the runs another live process holds.
+    Worker processes know actlab's catalog and the modules loaded with ``--import``
+    (`user_modules.import_user_module`), not activations or models registered by hand here.
+
     Each run the store has committed is also sent to MLflow at URI `mlflow` (True: MLflow's
     default store) and written to TensorBoard event folders under `tensorboard` (see
     `actlab.tracking`); a tracker that fails is warned about once and the comparison goes on.
     """
-    candidates = _unique([BoundActivation.parse(a) for a in activations])
-    overrides = dict(overrides or {})
-    if epochs is not None:
-        overrides["epochs"] = epochs
-    the_task = own.task_for(task, data, model, overrides)
-    chosen_seeds = seed_list(seeds)
-    baseline_label = _baseline_label(baseline, candidates)
-    config = comparison_config(the_task, baseline_label, check_test(test))
-    comparison = name or default_name(the_task, overrides)
-    prepared = own.prepare(the_task, data_dir)
-    config |= {**prepared.identity, "environment": environment.identity()}
-    trackers = Trackers(open_trackers(mlflow=mlflow, tensorboard=tensorboard))
+    retries = _retry_count(retries)
+    runner = make_executor(executor, jobs, address=address, cpus_per_run=cpus_per_run,
+                           gpus_per_run=gpus_per_run)  # fmt: skip
+    runner.prestart()  # local workers import their framework while this process does
+    try:
+        candidates = _unique([BoundActivation.parse(a) for a in activations])
+        overrides = dict(overrides or {})
+        if epochs is not None:
+            overrides["epochs"] = epochs
+        the_task = own.task_for(task, data, model, overrides)
+        chosen_seeds = seed_list(seeds)
+        baseline_label = _baseline_label(baseline, candidates)
+        config = comparison_config(the_task, baseline_label, check_test(test))
+        comparison = name or default_name(the_task, overrides)
+        prepared = own.prepare(the_task, data_dir)
+        config |= {**prepared.identity, "environment": environment.identity()}
+        trackers = Trackers(open_trackers(mlflow=mlflow, tensorboard=tensorboard))
+        if runner.name != "local":
+            _check_reachable(candidates, the_task)
+    except BaseException:
+        runner.close()
+        raise
     with (
+        runner,
         own.released(),
         Store(db) as store,
         InterruptFlag() as interrupted,
@@ -143,11 +171,20 @@ def compare(
         if pending:
             data = prepared.data or the_task.load_data(data_dir=data_dir)
             interrupted.check("loading the data")
-            _warm_up(the_task, data, pending, interrupted)
-            with Progress(len(pending), the_task.epochs, quiet=quiet) as progress:
-                for candidate, seed in pending:
-                    _run(store, comparison_id, the_task, data, candidate, seed, overrides,
-                         keep_models, progress, interrupted, trackers)  # fmt: skip
+            setup = Setup(
+                task=the_task.to_dict(), keep_models=keep_models or trackers.want_models,
+                modules=user_modules.imported(), warm_up_seed=pending[0][1],
+                warm_up=tuple((c.name, dict(c.params)) for c in _in_order(pending)),
+            )  # fmt: skip
+            progress = Progress(len(pending), the_task.epochs, quiet=quiet)
+            driver = Driver(
+                store, comparison_id, runner, progress, interrupted, retries=retries,
+                run_config={"task": the_task.to_dict(), "overrides": overrides},
+                keep_models=keep_models, trackers=trackers,
+            )  # fmt: skip
+            with progress:
+                driver.run([RunJob(c.name, dict(c.params), s, c.label) for c, s in pending],
+                           setup, data)  # fmt: skip
     return ComparisonResult(
         db=Path(db), name=comparison, labels=[c.label for c in candidates], seeds=chosen_seeds,
         baseline=baseline_label, test=test,
@@ -223,89 +260,39 @@ def _pending(
     ]  # fmt: skip
 
 
-def _warm_up(task, data, pending: list[tuple[BoundActivation, int]], interrupted) -> None:
-    """Untimed warm-up with the first pending activation that trains (see `warm_up`).
+def _in_order(pending: list[tuple[BoundActivation, int]]) -> list[BoundActivation]:
+    """The pending runs' activations, each once, in the order their runs come (the warm-up
+    uses the first that trains)."""
+    return list({c.label: c for c, _ in pending}.values())
 
-    An activation that fails here is simply passed over: its own run records the failure.
-    """
-    for candidate in {c.label: c for c, _ in pending}.values():
-        try:
-            warm_up(task, data, candidate.name, candidate.params, pending[0][1],
-                    stop_requested=interrupted)  # fmt: skip
-            break
-        except KeyboardInterrupt:
-            raise ComparisonInterrupted("the warm-up before the first run") from None
-        except USER_ERRORS:  # recorded by the activation's own run
-            continue
-    interrupted.check("the warm-up before the first run")
+
+def _retry_count(retries: int) -> int:
+    if not is_integer(retries) or operator.index(retries) < 0:
+        raise ValueError(f"retries must be a whole number, 0 or more, got {retries!r}")
+    return operator.index(retries)
+
+
+def _check_reachable(candidates: list[BoundActivation], task: Task) -> None:
+    """Worker processes know the catalogs and what `--import` loaded, nothing else."""
+    from actlab import activations, models
+
+    if models.is_own(task.model):
+        raise ValueError(
+            f"model {task.model!r} is your own object, which lives in this process only: "
+            "worker processes (jobs > 1, executor='ray') cannot build it; register it in a "
+            "module loaded with --import, or use jobs=1"
+        )
+    loaded = user_modules.registered_here()
+    unreachable = [c.name for c in candidates
+                   if not activations.spec(c.name).builtin and c.name not in loaded]  # fmt: skip
+    if unreachable:
+        raise ValueError(
+            f"{', '.join(unreachable)} {'is' if len(unreachable) == 1 else 'are'} registered "
+            "in this process only, where worker processes cannot see it: put the "
+            "registration in a module and load it with --import FILE "
+            "(actlab.experiments.user_modules.import_user_module), or use jobs=1"
+        )
 
 
 def _is_done(done, candidate: BoundActivation, seed: int) -> bool:
     return run_key(candidate.name, candidate.params, seed) in done
-
-
-def _run(store, comparison_id, task, data, candidate, seed, overrides, keep_models, progress,
-         interrupted, trackers: Trackers | None = None):  # fmt: skip
-    what = f"{candidate.label} seed {seed}"
-    trackers = trackers or Trackers()
-    interrupted.check(f"the start of {what}")
-    config = {
-        "task": task.to_dict(),
-        "overrides": overrides,
-        "activation": candidate.name,
-        "params": candidate.params,
-        "seed": seed,
-        **environment.describe(),
-    }
-    run_id = store.start_run(comparison_id, candidate.name, candidate.params, seed, config)
-    progress.start_run(what)
-    epochs_so_far: list[dict] = []
-
-    def on_epoch(record):
-        epochs_so_far.append(record)
-        store.add_epoch(run_id, **record)
-        progress.epoch_done(record)
-
-    try:
-        outcome = train_one(task, data, candidate.name, candidate.params, seed,
-                            keep_model=keep_models or trackers.want_models, on_epoch=on_epoch,
-                            stop_requested=interrupted)  # fmt: skip
-    except KeyboardInterrupt:
-        _mark_interrupted(store, run_id, what)
-    except USER_ERRORS as error:  # any failure of a user activation is recorded
-        if interrupted():  # Ctrl-C turned into another error by code that caught it
-            _mark_interrupted(store, run_id, what)
-        store.mark_run(run_id, "failed", error=error, epochs=epochs_so_far)
-        progress.run_done(f"{what}: failed ({exception_summary(error)})")
-        trackers.run_ended(store, comparison_id, run_id)
-        return
-    _record(store, run_id, outcome, keep_models)
-    trackers.run_ended(store, comparison_id, run_id, outcome.model_bytes)
-    progress.run_done(_describe_outcome(candidate, seed, outcome))
-    interrupted.check(what)  # Ctrl-C during the final commit: the run is kept, then stop
-
-
-def _mark_interrupted(store: Store, run_id: int, what: str) -> None:
-    store.mark_run(run_id, "interrupted", error="interrupted by the user (Ctrl-C)")
-    raise ComparisonInterrupted(what) from None
-
-
-def _record(store, run_id, outcome, keep_model: bool = True) -> None:
-    if outcome.diverged_epoch is not None:
-        store.mark_run(
-            run_id, "diverged", diverged_epoch=outcome.diverged_epoch, epochs=outcome.epochs,
-            param_count=outcome.param_count, total_seconds=outcome.total_seconds,
-        )  # fmt: skip
-        return
-    store.finish_run(
-        run_id, test_loss=outcome.test_loss, test_accuracy=outcome.test_accuracy,
-        epochs=outcome.epochs, param_count=outcome.param_count,
-        total_seconds=outcome.total_seconds, weights=outcome.model_bytes if keep_model else None,
-        predictions=outcome.predictions,
-    )  # fmt: skip
-
-
-def _describe_outcome(candidate, seed, outcome) -> str:
-    if outcome.diverged_epoch is not None:
-        return f"{candidate.label} seed {seed}: diverged at epoch {outcome.diverged_epoch}"
-    return f"{candidate.label} seed {seed}: test accuracy {outcome.test_accuracy:.4f}"

@@ -27,6 +27,7 @@ from .errors import (
     UnknownRunError,
 )
 from .failures import error_reason, exception_summary
+from .leases import HEARTBEAT_SECONDS, LEASE_SECONDS
 from .opening import DEFAULT_DB
 from .schema import (
     ADDED_COLUMNS,
@@ -36,7 +37,7 @@ from .schema import (
     EPOCH_FIELDS,
     SCHEMA_VERSION,
 )
-from .store import DONE_STATUSES, Store
+from .store import DONE_STATUSES, RunClaim, Store
 
 __all__ = [
     "ADDED_COLUMNS",
@@ -46,6 +47,8 @@ __all__ = [
     "DONE_STATUSES",
     "EPOCH_COUNTS",
     "EPOCH_FIELDS",
+    "HEARTBEAT_SECONDS",
+    "LEASE_SECONDS",
     "SCHEMA_VERSION",
     "ComparisonMismatchError",
     "CorruptStoreError",
@@ -53,6 +56,7 @@ __all__ = [
     "NotActlabDatabaseError",
     "NotSQLiteError",
     "ReadOnlyStoreError",
+    "RunClaim",
     "RunKey",
     "RunStateError",
     "Store",

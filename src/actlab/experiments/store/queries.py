@@ -21,7 +21,8 @@ _RUNS_QUERY = """
     SELECT r.id AS run_id, c.name AS comparison, r.comparison_id, r.activation, r.params,
         r.seed, r.status, r.attempts, r.test_loss, r.test_accuracy, r.param_count,
         r.total_seconds, r.median_epoch_seconds, {step_seconds}, {warmup_seconds},
-        r.diverged_epoch, r.error, r.started, r.finished, r.weights IS NOT NULL AS has_weights,
+        r.diverged_epoch, r.error, r.started, r.finished, {owner},
+        r.weights IS NOT NULL AS has_weights,
         r.predictions IS NOT NULL AS has_predictions, r.config
     FROM runs AS r JOIN comparisons AS c ON c.id = r.comparison_id"""
 
@@ -72,8 +73,9 @@ class StoreQueries:
         Columns: run_id, comparison, comparison_id, activation, params, label (e.g.
         "elu(alpha=0.5)"), seed, status, attempts, test_loss, test_accuracy, param_count,
         total_seconds, median_epoch_seconds, step_seconds, warmup_seconds, diverged_epoch,
-        error, started, finished, has_weights, has_predictions, config. Runs of a version 1
-        store have no step_seconds or warmup_seconds (NaN).
+        error, started, finished, owner (the process that claimed it, ``host:pid:token``),
+        has_weights, has_predictions, config. Runs of a version 1 store have no step_seconds
+        or warmup_seconds (NaN), those of a version 2 store no owner (None).
         """
         frame = self._filtered_frame(_RUNS_QUERY, "r.comparison_id", comparison, "r.id")
         frame["params"] = frame["params"].map(json.loads)

@@ -1,24 +1,27 @@
 """The results file's schema: its tables, its version, and the migration of older versions.
 
-Schema (version 2)::
+Schema (version 3)::
 
     meta         key PRIMARY KEY, value          application='actlab', schema_version, created
     comparisons  id, name UNIQUE, task, config JSON, created
     runs         id, comparison_id -> comparisons, activation, params JSON, seed, status,
                  attempts, config JSON, test_loss, test_accuracy, param_count, total_seconds,
                  median_epoch_seconds, step_seconds, warmup_seconds, diverged_epoch, error,
-                 started, finished, weights BLOB, predictions BLOB,
+                 started, finished, owner, heartbeat, weights BLOB, predictions BLOB,
                  UNIQUE(comparison_id, activation, params, seed)
     epochs       run_id -> runs, epoch, loss, accuracy, val_loss, val_accuracy, seconds,
                  train_seconds, train_steps, timed_seconds, timed_steps,
                  PRIMARY KEY(run_id, epoch)
 
 What the time columns hold is told in `actlab.experiments.store.epochs`. Epochs are
-numbered from 1, as Keras prints them.
+numbered from 1, as Keras prints them. A run's ``owner`` (``host:pid:token``) is the Store
+that claimed it, ``heartbeat`` the Unix time that owner was last known alive (see
+`actlab.experiments.store.leases`).
 
-Version 1 stores (without the time columns added in version 2) are migrated in place when
-opened for writing (ALTER TABLE ADD COLUMN in one transaction; their old runs keep NULL
-there) and read as they are when opened read-only.
+Older stores are migrated in place when opened for writing (ALTER TABLE ADD COLUMN, every
+step in one transaction; their old runs keep NULL in the new columns) and read as they are
+when opened read-only: version 1 lacks the time columns of version 2, version 2 the
+``owner`` and ``heartbeat`` of version 3 (its running runs count as ownerless, so dead).
 """
 
 from __future__ import annotations
@@ -31,9 +34,9 @@ from .connection import ensure_wal, immediate, is_busy, translate
 from .errors import NewerSchemaError, NotActlabDatabaseError, StoreError
 
 APPLICATION = "actlab"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Columns each schema version added, by table, as (name, SQL type): the migration's steps.
-ADDED_COLUMNS = {
+ADDED_COLUMNS: dict[int, dict[str, tuple[tuple[str, str], ...]]] = {
     2: {
         "runs": (("step_seconds", "REAL"), ("warmup_seconds", "REAL")),
         "epochs": (
@@ -43,6 +46,7 @@ ADDED_COLUMNS = {
             ("timed_steps", "INTEGER"),
         ),
     },
+    3: {"runs": (("owner", "TEXT"), ("heartbeat", "REAL"))},
 }
 EPOCH_FIELDS = ("loss", "accuracy", "val_loss", "val_accuracy", "seconds", "train_seconds",
                 "train_steps", "timed_seconds", "timed_steps")  # fmt: skip
@@ -84,6 +88,8 @@ _TABLES = (
         error TEXT,
         started TEXT NOT NULL,
         finished TEXT,
+        owner TEXT,
+        heartbeat REAL,
         weights BLOB,
         predictions BLOB,
         UNIQUE (comparison_id, activation, params, seed),
@@ -138,7 +144,7 @@ def schema_version(conn: sqlite3.Connection, path: Path, timeout: float) -> int 
             "path, e.g. actlab.db."
         )
     try:
-        return int(meta.get("schema_version"))
+        return int(meta.get("schema_version", ""))
     except (TypeError, ValueError):
         raise StoreError(
             f"{path} is an actlab store whose schema_version "
@@ -188,6 +194,7 @@ def migrate(conn: sqlite3.Connection, path: Path, timeout: float) -> None:
     with immediate(conn, path, timeout):
         version = schema_version(conn, path, timeout)  # another process may have migrated it
         check_version(version, path)
+        assert version is not None  # open_writable migrates existing stores only
         for added_in in range(version + 1, SCHEMA_VERSION + 1):
             for table, columns in ADDED_COLUMNS[added_in].items():
                 for name, sql_type in columns:  # names and types come from this module

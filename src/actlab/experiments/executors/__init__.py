@@ -1,0 +1,72 @@
+"""Executors: what trains a comparison's runs, beside the runner, which does not know which.
+
+The driver (`actlab.experiments.driver`), the one process that writes the store, claims
+each run and submits it to an executor; the executor hands back each run's epochs and its
+report (`work.RunReport`), which the driver records. So resume, failures, Ctrl-C and the
+result table are the same whatever trains the runs:
+
+* `LocalExecutor` (``local.py``): in the driver's own process, one run after the other
+  (``--jobs 1``, the default).
+* `ProcessExecutor` (``processes.py``): N local worker processes (``--jobs N``).
+* `RayExecutor` (``ray.py``): each run a Ray task on a cluster (``--executor ray``).
+
+What a worker runs is in ``work.py``; the interface in ``base.py``.
+"""
+
+from __future__ import annotations
+
+from actlab.experiments.executors.base import EpochDone, Event, Executor, RunDone
+from actlab.experiments.executors.work import RunJob, RunReport, Setup, threads_per_worker
+
+EXECUTORS = ("local", "ray")
+
+
+def make_executor(
+    executor: str = "local",
+    jobs: int | None = None,
+    *,
+    address: str | None = None,
+    cpus_per_run: float | None = None,
+    gpus_per_run: float | None = None,
+) -> Executor:
+    """The executor for `executor` ('local' or 'ray') and `jobs` runs at once.
+
+    'local' with ``jobs=1`` (or None) trains in this process; with more, in that many
+    worker processes. 'ray' runs on the cluster at `address` (None: a local one), each run
+    with `cpus_per_run` CPUs (default 1) and `gpus_per_run` GPUs (default 0), `jobs` at
+    most at once (None: as many as the cluster holds).
+    """
+    if executor not in EXECUTORS:
+        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, got {executor!r}")
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise ValueError(f"jobs must be a whole number of at least 1, got {jobs!r}")
+    if executor == "ray":
+        from actlab.experiments.executors.ray import RayExecutor
+
+        return RayExecutor(address, 1.0 if cpus_per_run is None else float(cpus_per_run),
+                           0.0 if gpus_per_run is None else float(gpus_per_run), jobs)  # fmt: skip
+    ray_only = {"address": address, "cpus_per_run": cpus_per_run, "gpus_per_run": gpus_per_run}
+    given = [name for name, value in ray_only.items() if value is not None]
+    if given:
+        raise ValueError(f"{', '.join(given)} only go with executor='ray' (--executor ray)")
+    if jobs is None or jobs == 1:
+        from actlab.experiments.executors.local import LocalExecutor
+
+        return LocalExecutor()
+    from actlab.experiments.executors.processes import ProcessExecutor
+
+    return ProcessExecutor(jobs)
+
+
+__all__ = [
+    "EXECUTORS",
+    "EpochDone",
+    "Event",
+    "Executor",
+    "RunDone",
+    "RunJob",
+    "RunReport",
+    "Setup",
+    "make_executor",
+    "threads_per_worker",
+]
