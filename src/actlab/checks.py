@@ -11,10 +11,10 @@ import difflib
 import math
 import numbers
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeGuard
 
 
-def is_integer(value: Any) -> bool:
+def is_integer(value: Any) -> TypeGuard[int]:  # NumPy integers act as ints
     """An integer (NumPy's included), but not a bool."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 

@@ -93,7 +93,7 @@ def _image_shape(shape: object) -> tuple[int, int, int]:
 
 
 def _check_int(name: str, value: object, minimum: int) -> None:
-    if not is_integer(value) or value < minimum:  # type: ignore[operator]
+    if not is_integer(value) or value < minimum:
         raise DatasetArgumentError(f"synthetic: {name} must be an int >= {minimum}, got {value!r}")
 
 
