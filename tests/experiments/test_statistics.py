@@ -427,3 +427,21 @@ def test_summarize_reads_the_store_frame(tmp_path) -> None:
     assert table.loc["gelu", "warmup_seconds_mean"] == pytest.approx(30.0)
     assert table.loc["gelu", "time_pairs"] == 5
     assert table.loc["gelu", "verdict"] == BETTER
+
+
+def test_time_has_a_p_value_paired_over_seeds_on_the_log_scale() -> None:
+    rng = np.random.default_rng(7)
+    base = rng.uniform(1.0, 2.0, 5)
+    slower = base * rng.uniform(1.1, 1.4, 5)
+    runs = pd.DataFrame(
+        [
+            {"activation": name, "seed": seed, "status": "finished", "test_accuracy": 0.9,
+             "test_loss": 0.3, "step_seconds": t, "warmup_seconds": 1.0}
+            for name, times in (("relu", base), ("gelu", slower))
+            for seed, t in enumerate(times)
+        ]
+    )  # fmt: skip
+    table = summarize(runs, baseline="relu").set_index("activation")
+    expected = stats.ttest_rel(np.log(slower), np.log(base)).pvalue
+    assert table.loc["gelu", "time_p_value"] == pytest.approx(expected, rel=1e-10)
+    assert math.isnan(table.loc["relu", "time_p_value"])

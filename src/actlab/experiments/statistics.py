@@ -45,6 +45,9 @@ Rules that shape the numbers:
   time on both sides (the mean of log(time / baseline time) over those seeds, its
   t-interval, exponentiated; ``time_pairs`` counts the pairs), otherwise unpaired (the
   difference of mean log times with Welch's interval, exponentiated; ``time_pairs`` = 0).
+  ``time_p_value`` is the matching test of "ratio = 1": the paired t-test of those log
+  ratios (constant ones as for accuracy), or Welch's t-test of the log times; it is < 0.05
+  exactly when the 95% interval excludes 1. No Holm correction (time gives no verdict).
 * A test needs two finished runs on each side: with a single seed on either side the verdict
   is 'no test possible (1 seed)', with more seeds but fewer than two finished runs it is
   'no test possible (n<2)'; their p-values are NaN and not counted by Holm, and their
@@ -83,6 +86,7 @@ SUMMARY_COLUMNS = (
     "time_ratio_ci95_low",
     "time_ratio_ci95_high",
     "time_pairs",
+    "time_p_value",
     "diff_to_baseline",
     "diff_ci95_low",
     "diff_ci95_high",
@@ -284,6 +288,21 @@ def ratio_interval(
     return math.exp(difference), math.exp(low), math.exp(high), 0
 
 
+def time_p_value(times: pd.Series, reference: pd.Series, *, paired: bool = True) -> float:
+    """Two-sided p-value for "the geometric-mean time ratio is 1", as `ratio_interval` pairs.
+
+    Paired: the t-test of log(time / reference) over common seeds; unpaired: Welch's t-test
+    of the log times. NaN with fewer than two times (or pairs) on a side.
+    """
+    times, reference = times[times > 0], reference[reference > 0]
+    a, b = matched(times, reference) if paired else (np.empty(0), np.empty(0))
+    if len(a) >= 2:
+        return paired_p_value(np.log(a / b))
+    if min(len(times), len(reference)) < 2:
+        return math.nan
+    return welch_p_value(np.log(times.to_numpy(float)), np.log(reference.to_numpy(float)))
+
+
 def _welch_interval(
     a: np.ndarray, b: np.ndarray, difference: float, confidence: float
 ) -> tuple[float, float]:
@@ -369,9 +388,11 @@ def _time_columns(group: _Group, baseline: _Group) -> dict[str, float]:
     step_ms = group.step_seconds.to_numpy(float) * 1000.0
     step_low, step_high = mean_interval(step_ms)
     step_low = np.maximum(step_low, 0.0)  # a time is positive
+    paired = group.has_seeds and baseline.has_seeds
     ratio, ratio_low, ratio_high, pairs = ratio_interval(
-        group.step_seconds, baseline.step_seconds, paired=group.has_seeds and baseline.has_seeds
+        group.step_seconds, baseline.step_seconds, paired=paired
     )
+    is_baseline = group is baseline
     return {
         "step_ms_mean": _mean(step_ms),
         "step_ms_ci95_low": step_low,
@@ -381,6 +402,9 @@ def _time_columns(group: _Group, baseline: _Group) -> dict[str, float]:
         "time_ratio_ci95_low": ratio_low,
         "time_ratio_ci95_high": ratio_high,
         "time_pairs": pairs,
+        "time_p_value": math.nan
+        if is_baseline
+        else time_p_value(group.step_seconds, baseline.step_seconds, paired=paired),
     }
 
 
