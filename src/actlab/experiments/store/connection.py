@@ -155,3 +155,9 @@ def corrupted(path: Path, detail: str) -> CorruptStoreError:
         f"{path} is corrupted (SQLite: {' '.join(detail.split())}); actlab will neither read "
         "nor write it. Restore it from a copy, or start a new store with another --db path."
     )
+
+
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just wrote."""
+    assert cursor.lastrowid is not None  # an INSERT of one row sets it
+    return cursor.lastrowid

@@ -20,7 +20,6 @@ the owner may add epochs to a run or end it.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import time
@@ -32,10 +31,10 @@ from typing import Any
 
 from . import leases
 from .codecs import RunKey, blob_bytes, metric, now, optional_int, run_key, to_json
-from .connection import immediate
+from .comparisons import ComparisonWrites
+from .connection import immediate, inserted_id
 from .epochs import DERIVED_TIMES, epoch_number, epoch_rows
 from .errors import (
-    ComparisonMismatchError,
     ReadOnlyStoreError,
     RunStateError,
     UnknownComparisonError,
@@ -87,7 +86,7 @@ class RunClaim:
         return self.run_id is None and self.status == "running"
 
 
-class Store(StoreQueries):
+class Store(ComparisonWrites, StoreQueries):
     """The results of comparisons, in one SQLite file (WAL mode, foreign keys on).
 
     ``Store(path)`` opens the file for writing and creates it (and its directory) if missing;
@@ -133,60 +132,6 @@ class Store(StoreQueries):
         self._heartbeat.stop()
         leases.unregister(self.owner)
         self._conn.close()
-
-    # -- comparisons ---------------------------------------------------------------------
-
-    def create_comparison(
-        self,
-        name: str,
-        task: str,
-        config: Mapping[str, Any] | None = None,
-        *,
-        replace_config: bool = False,
-    ) -> int:
-        """Id of comparison `name`, created if new.
-
-        An existing comparison must have the same task, and the same config unless
-        `replace_config` is true (then the stored config is replaced by `config`).
-        """
-        config_json = to_json(config or {})
-        with self._write() as conn:
-            row = conn.execute(
-                "SELECT id, task, config FROM comparisons WHERE name = ?", (name,)
-            ).fetchone()
-            if row is None:
-                cursor = conn.execute(
-                    "INSERT INTO comparisons (name, task, config, created) VALUES (?, ?, ?, ?)",
-                    (name, task, config_json, now()),
-                )
-                return _inserted_id(cursor)
-            comparison_id, stored_task, stored_config = row
-            if stored_task != task:
-                raise ComparisonMismatchError(
-                    f"comparison {name!r} in {self.path} is for task {stored_task!r}, not "
-                    f"{task!r}; choose another comparison name."
-                )
-            if stored_config != config_json:
-                if not replace_config:
-                    changed = _changed_keys(json.loads(stored_config), json.loads(config_json))
-                    raise ComparisonMismatchError(
-                        f"comparison {name!r} in {self.path} was run with another config "
-                        f"(differs in: {', '.join(changed)}); choose another comparison name."
-                    )
-                conn.execute(
-                    "UPDATE comparisons SET config = ? WHERE id = ?", (config_json, comparison_id)
-                )
-            return int(comparison_id)
-
-    def delete_comparison_if_empty(self, comparison_id: int) -> bool:
-        """Remove the comparison if it holds no run (nothing is lost); whether it was."""
-        with self._write() as conn:
-            cursor = conn.execute(
-                "DELETE FROM comparisons WHERE id = ?"
-                " AND NOT EXISTS (SELECT 1 FROM runs WHERE comparison_id = ?)",
-                (comparison_id, comparison_id),
-            )
-            return cursor.rowcount > 0
 
     # -- runs ----------------------------------------------------------------------------
 
@@ -258,7 +203,7 @@ class Store(StoreQueries):
                      self.owner, time.time()),
                 )  # fmt: skip
                 self._heartbeat.start()
-                return RunClaim(_inserted_id(cursor), None)
+                return RunClaim(inserted_id(cursor), None)
             run_id, status, owner, heartbeat = row
             left = RunClaim(None, status, owner, heartbeat)
             if status in DONE_STATUSES and not redo:
@@ -474,12 +419,6 @@ class Store(StoreQueries):
         return leases.is_alive(owner, heartbeat, self.lease_seconds)
 
 
-def _inserted_id(cursor: sqlite3.Cursor) -> int:
-    """The id of the row an INSERT just wrote."""
-    assert cursor.lastrowid is not None  # an INSERT of one row sets it
-    return cursor.lastrowid
-
-
 def _config_column(config: Mapping[str, Any] | None) -> dict[str, str]:
     return {} if config is None else {"config": to_json(config)}
 
@@ -490,13 +429,3 @@ def _stored_epochs(conn: sqlite3.Connection, run_id: int) -> list[dict[str, Any]
         f"SELECT {', '.join(names)} FROM epochs WHERE run_id = ? ORDER BY epoch", (run_id,)
     )
     return [dict(zip(names, row, strict=True)) for row in rows]
-
-
-def _changed_keys(old: Any, new: Any, prefix: str = "") -> list[str]:
-    """The keys whose values differ, those of nested dicts as dotted paths (task.epochs)."""
-    if not (isinstance(old, dict) and isinstance(new, dict)):
-        return [prefix[:-1] or "config"]
-    return [
-        changed for key in sorted(old.keys() | new.keys()) if old.get(key) != new.get(key)
-        for changed in _changed_keys(old.get(key), new.get(key), f"{prefix}{key}.")
-    ]  # fmt: skip
