@@ -62,7 +62,7 @@ def test_a_value_outside_the_choices_is_one_line(args, message):
 
 def test_the_choices_are_the_librarys_own():
     from actlab.bench.ops import DTYPES
-    from actlab.experiments.statistics import TESTS
+    from actlab.experiments.significance import TESTS
     from actlab.plots.curves import BANDS
     from actlab.report.build import FORMATS
     from actlab.report.figures import CONFUSION_MODES

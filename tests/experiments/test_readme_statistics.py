@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from actlab.experiments.statistics import paired_p_value, ratio_interval
+from actlab.experiments.significance import paired_p_value, ratio_interval
 
 
 def test_the_paired_time_interval_excludes_1_exactly_when_the_log_ratio_t_test_rejects():

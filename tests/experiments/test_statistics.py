@@ -9,6 +9,11 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from actlab.experiments.significance import (
+    UNPAIRED,
+    paired_p_value,
+    welch_p_value,
+)
 from actlab.experiments.statistics import (
     BASELINE,
     BETTER,
@@ -16,13 +21,8 @@ from actlab.experiments.statistics import (
     ONE_SEED,
     SUMMARY_COLUMNS,
     TOO_FEW_RUNS,
-    UNPAIRED,
     WORSE,
-    holm_adjust,
-    paired_p_value,
-    ratio_interval,
     summarize,
-    welch_p_value,
 )
 from actlab.experiments.store import Store
 from actlab.experiments.tables import unpaired_note
@@ -151,27 +151,6 @@ def test_time_ratio_without_matching_seeds_is_unpaired_welch_on_logs() -> None:
     assert row.time_ratio_ci95_high == pytest.approx(math.exp(high), rel=1e-10)
 
 
-def test_time_ratio_pairs_the_seeds_both_sides_have() -> None:
-    times = pd.Series([2.0, 3.0, 4.0], index=[0, 1, 2])
-    reference = pd.Series([1.0, 2.0, 2.0, 9.0], index=[0, 1, 2, 3])  # seed 3: no partner
-    ratio, low, high, pairs = ratio_interval(times, reference)
-    logs = np.log([2.0, 1.5, 2.0])
-    half_width = stats.t.ppf(0.975, 2) * np.std(logs, ddof=1) / math.sqrt(3)
-    assert pairs == 3
-    assert ratio == pytest.approx((2.0 * 1.5 * 2.0) ** (1 / 3), rel=1e-12)
-    assert (low, high) == pytest.approx(
-        (math.exp(logs.mean() - half_width), math.exp(logs.mean() + half_width))
-    )
-
-
-def test_time_ratio_of_single_runs_has_no_interval() -> None:
-    ratio, low, high, pairs = ratio_interval(pd.Series([3.0], [0]), pd.Series([2.0], [0]))
-    assert ratio == pytest.approx(1.5) and pairs == 0
-    assert math.isnan(low) and math.isnan(high)
-    empty = ratio_interval(pd.Series([], dtype=float), pd.Series([2.0], [0]))
-    assert math.isnan(empty[0]) and empty[3] == 0
-
-
 def test_p_values_are_paired_t_over_seeds_and_holm_adjusted() -> None:
     table = summarize(known_runs(), baseline="relu").set_index("activation")
     others = ["gelu", "tanh", "swish"]
@@ -290,15 +269,6 @@ def test_alpha_decides_the_verdict_but_not_the_interval() -> None:
     loose = summarize(known_runs(), baseline="relu").set_index("activation")
     assert strict.loc["gelu", "verdict"] == NO_DIFFERENCE
     assert strict.loc["gelu", "accuracy_ci95_low"] == loose.loc["gelu", "accuracy_ci95_low"]
-
-
-def test_holm_hand_example() -> None:
-    np.testing.assert_allclose(holm_adjust([0.01, 0.04, 0.03]), [0.03, 0.06, 0.06])
-    # monotonicity: 2 * 0.012 = 0.024 is raised to the 0.03 before it
-    np.testing.assert_allclose(holm_adjust([0.012, 0.01, 0.5]), [0.03, 0.03, 0.5])
-    np.testing.assert_allclose(holm_adjust([0.6, 0.7]), [1.0, 1.0])  # capped at 1
-    np.testing.assert_allclose(holm_adjust([0.01, np.nan, 0.04]), [0.02, np.nan, 0.04])
-    assert holm_adjust([]).shape == (0,)
 
 
 def test_one_seed_gives_no_test() -> None:

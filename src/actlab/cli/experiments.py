@@ -186,7 +186,7 @@ def runs(
 
 def _comparison_settings(comparisons, name: str | None) -> str:
     """Each comparison's baseline and accuracy test, as its table uses them."""
-    from actlab.experiments.statistics import DEFAULT_TEST, TESTS
+    from actlab.experiments.significance import DEFAULT_TEST, TESTS
 
     lines = []
     for row in comparisons.itertuples():

@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from actlab.experiments.statistics import DEFAULT_TEST, summarize
+from actlab.experiments.significance import DEFAULT_TEST
+from actlab.experiments.statistics import summarize
 from actlab.experiments.store import Store, npz_to_arrays
 from actlab.experiments.store import run_label as run_label
 

@@ -16,7 +16,7 @@ from actlab.experiments.executors import RunJob, Setup, make_executor
 from actlab.experiments.interrupts import InterruptFlag
 from actlab.experiments.progress import Progress
 from actlab.experiments.result import ComparisonResult
-from actlab.experiments.statistics import DEFAULT_TEST, check_test
+from actlab.experiments.significance import DEFAULT_TEST, check_test
 from actlab.experiments.store import (
     DEFAULT_DB,
     Store,

@@ -9,7 +9,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from actlab.experiments.statistics import UNPAIRED
+from actlab.experiments.significance import UNPAIRED
 
 VERDICT_STYLE = {"better": "green", "worse": "red", "baseline": "bold"}
 

@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from actlab.experiments.statistics import mean_interval
+from actlab.experiments.significance import mean_interval
 from actlab.plots.style import FINISHED, Colors, colors_for, label_order, new_figure
 
 #: Half-width of the horizontal spread of one activation's seed points, in category units.

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from actlab import activations as catalog
-from actlab.experiments.statistics import TESTS
+from actlab.experiments.significance import TESTS
 from actlab.experiments.store import error_reason
 from actlab.experiments.tables import (
     accuracy_test_text,

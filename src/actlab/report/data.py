@@ -13,7 +13,7 @@ import pandas as pd
 from actlab.activations import BoundActivation as Candidate
 from actlab.experiments.result import StoredComparison, label_table
 from actlab.experiments.runner import stored_recipe
-from actlab.experiments.statistics import DEFAULT_TEST
+from actlab.experiments.significance import DEFAULT_TEST
 from actlab.experiments.store import Store
 
 FINISHED = "finished"

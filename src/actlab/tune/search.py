@@ -15,7 +15,7 @@ from actlab.experiments import Candidate, Store, compare
 from actlab.experiments.interrupts import InterruptFlag
 from actlab.experiments.progress import Progress
 from actlab.experiments.runner import DEFAULT_DB, default_name
-from actlab.experiments.statistics import DEFAULT_TEST, check_test
+from actlab.experiments.significance import DEFAULT_TEST, check_test
 from actlab.tune.pruning import METRICS
 from actlab.tune.result import TuneResult
 from actlab.tune.space import LEARNING_RATE_PARAM, SearchSpace, TuneError, build_space

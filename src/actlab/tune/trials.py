@@ -21,7 +21,7 @@ import optuna
 
 from actlab.experiments import Candidate, Store, environment
 from actlab.experiments.interrupts import ComparisonInterrupted
-from actlab.experiments.statistics import DEFAULT_TEST
+from actlab.experiments.significance import DEFAULT_TEST
 from actlab.experiments.store import exception_summary
 from actlab.experiments.training import train_one
 from actlab.experiments.user_modules import USER_ERRORS
