@@ -143,15 +143,12 @@ def ratio_interval(
     Welch's interval for that difference (NaN with fewer than two times on a side).
     Returns (ratio, low, high, pairs), pairs = 0 when unpaired.
     """
-    times, reference = times[times > 0], reference[reference > 0]
-    if times.empty or reference.empty:
+    log_ratios, a, b = _log_times(times, reference, paired)
+    if log_ratios is not None:
+        low, high = mean_interval(log_ratios, confidence)
+        return math.exp(np.mean(log_ratios)), math.exp(low), math.exp(high), len(log_ratios)
+    if len(a) == 0 or len(b) == 0:
         return math.nan, math.nan, math.nan, 0
-    a, b = matched(times, reference) if paired else (np.empty(0), np.empty(0))
-    if len(a) >= 2:
-        logs = np.log(a / b)
-        low, high = mean_interval(logs, confidence)
-        return math.exp(np.mean(logs)), math.exp(low), math.exp(high), len(logs)
-    a, b = np.log(times.to_numpy(float)), np.log(reference.to_numpy(float))
     difference = float(np.mean(a) - np.mean(b))
     low, high = _welch_interval(a, b, difference, confidence)
     return math.exp(difference), math.exp(low), math.exp(high), 0
@@ -163,13 +160,23 @@ def time_p_value(times: pd.Series, reference: pd.Series, *, paired: bool = True)
     Paired: the t-test of log(time / reference) over common seeds; unpaired: Welch's t-test
     of the log times. NaN with fewer than two times (or pairs) on a side.
     """
+    log_ratios, a, b = _log_times(times, reference, paired)
+    if log_ratios is not None:
+        return paired_p_value(log_ratios)
+    if min(len(a), len(b)) < 2:
+        return math.nan
+    return welch_p_value(a, b)
+
+
+def _log_times(
+    times: pd.Series, reference: pd.Series, paired: bool
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """What a time comparison tests: the per-seed log ratios, when `paired` finds two common
+    seeds (else None), and the log times of each side (positive times only)."""
     times, reference = times[times > 0], reference[reference > 0]
     a, b = matched(times, reference) if paired else (np.empty(0), np.empty(0))
-    if len(a) >= 2:
-        return paired_p_value(np.log(a / b))
-    if min(len(times), len(reference)) < 2:
-        return math.nan
-    return welch_p_value(np.log(times.to_numpy(float)), np.log(reference.to_numpy(float)))
+    log_ratios = np.log(a / b) if len(a) >= 2 else None
+    return log_ratios, np.log(times.to_numpy(float)), np.log(reference.to_numpy(float))
 
 
 def _welch_interval(
