@@ -27,13 +27,9 @@ def get(name: str, /, **params: Any) -> Callable:
     `BoundActivation`, which Keras can serialize.
     """
     entry = spec(name)
-    if entry.kind != "function":
-        raise ValueError(
-            f"{entry.name!r} is a layer with trainable weights, not a function: use "
-            f"activations.layer({entry.name!r}) instead of activations.get()."
-        )
+    function = entry.function  # a layer entry: one line naming activations.layer
     if not params:
-        return entry.function
+        return function
     return BoundActivation.bind(entry.name, **params)
 
 
@@ -113,10 +109,7 @@ class BoundActivation:
 
     @functools.cached_property
     def _computation(self) -> Callable:
-        entry = spec(self.name)
-        if entry.fn is None:
-            raise ValueError(f"{entry.name!r} is a layer: use activations.layer({entry.name!r})")
-        return functools.partial(entry.fn, **self.full_params())
+        return functools.partial(spec(self.name).function, **self.full_params())
 
     def __hash__(self) -> int:
         return hash((self.name, tuple(sorted(self.params.items()))))
