@@ -23,6 +23,10 @@ COMMANDS: dict[str, list[str]] = {
     "actlab --version": ["-m", "actlab", "--version"],
     "actlab runs": ["-m", "actlab", "runs", "--db", "{db}"],
     "actlab export": ["-m", "actlab", "export", "--db", "{db}"],
+    "actlab list": ["-m", "actlab", "list"],
+    "actlab show tanhexp": ["-m", "actlab", "show", "tanhexp"],
+    "actlab tasks": ["-m", "actlab", "tasks"],
+    "actlab docs": ["-m", "actlab", "docs", "-o", "{folder}/activations.md"],
 }
 
 
@@ -46,7 +50,7 @@ def main() -> None:
         with Store(db):
             pass
         for name, args in COMMANDS.items():
-            seconds = median_seconds([a.format(db=db) for a in args], repeats)
+            seconds = median_seconds([a.format(db=db, folder=folder) for a in args], repeats)
             print(f"{name:28s} {seconds:6.2f} s")
 
 

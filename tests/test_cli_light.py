@@ -22,9 +22,18 @@ LIGHT_COMMANDS = textwrap.dedent(
         pass
     for args in (["--help"], ["--version"], ["compare", "--help"], ["tune", "--help"],
                  ["runs", "--db", db], ["export", "--db", db], ["export", "--format", "json",
-                 "--db", db]):
-        result = CliRunner().invoke(app, args)
+                 "--db", db], ["list"], ["list", "--kind", "layer"], ["show", "tanhexp"],
+                 ["show", "PReLU"], ["tasks"], ["docs", "-o", sys.argv[2]]):
+        result = CliRunner().invoke(app, args, terminal_width=200)
         assert result.exit_code == 0, (args, result.output)
+    listed = CliRunner().invoke(app, ["list"], terminal_width=200).output
+    assert "tanhexp" in listed and "frelu" in listed, listed
+    shown = CliRunner().invoke(app, ["show", "tanhexp"], terminal_width=200).output
+    assert "tanh(e^{x})" in shown and "arxiv.org/abs/2003.09855" in shown, shown
+    tasks = CliRunner().invoke(app, ["tasks"], terminal_width=200).output
+    assert "fashion_mnist_frelu_cnn" in tasks, tasks
+    unknown = CliRunner().invoke(app, ["show", "tanhexpp"])
+    assert unknown.exit_code == 2 and "Did you mean 'tanhexp'" in unknown.output, unknown.output
     print(",".join(name for name in HEAVY if name in sys.modules) or "none")
     """
 )
@@ -36,9 +45,11 @@ def run_python(code: str, *args: str, cwd=None) -> subprocess.CompletedProcess:
 
 
 def test_light_commands_import_neither_keras_nor_a_backend(tmp_path):
-    done = run_python(LIGHT_COMMANDS, str(tmp_path / "light.db"))
+    page = tmp_path / "catalog.md"
+    done = run_python(LIGHT_COMMANDS, str(tmp_path / "light.db"), str(page))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "none"
+    assert "`frelu` (layer)" in page.read_text(encoding="utf-8")
 
 
 def test_import_actlab_alone_loads_no_keras():

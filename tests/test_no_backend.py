@@ -30,10 +30,12 @@ COMMANDS = HIDE_TENSORFLOW + textwrap.dedent(
     from actlab.cli import app
 
     db = sys.argv[1]
-    for args in (["--help"], ["--version"], ["runs", "--db", db], ["export", "--db", db]):
+    for args in (["--help"], ["--version"], ["runs", "--db", db], ["export", "--db", db],
+                 ["list"], ["show", "relu"], ["tasks"]):
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 0, (args, result.output)
-    for args in (["compare", "relu", "--task", "digits_mlp", "--db", db], ["show", "relu"]):
+    for args in (["compare", "relu", "--task", "digits_mlp", "--db", db],
+                 ["plot", "relu", "-o", db + ".png"]):
         result = CliRunner().invoke(app, args)
         print(result.exit_code, result.output.strip())
     """

@@ -11,7 +11,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from actlab.activations.spec import ActivationSpec
+    from actlab.activation_spec import ActivationSpec
     from actlab.experiments.result import ComparisonResult
 
 

@@ -7,6 +7,13 @@ Keras' activation strings (``Dense(16, activation="tanhexp")``).
 # Importing a family module registers its entries. The learnable family is split by kind:
 # rectified (prelu, srelu, ...), gated (swish_beta, acon_c, dice), context (frelu, meta_acon)
 # and smooth (pau, soft_exponential, snake_learnable); `learnable_base` is their common base.
+from actlab.activation_spec import (
+    PROPERTIES,
+    ActivationSpec,
+    Param,
+    Reference,
+    UnknownActivationError,
+)
 from actlab.activations import (  # noqa: F401
     bounded,
     classic,
@@ -25,7 +32,6 @@ from actlab.activations import (  # noqa: F401
 )
 from actlab.activations.forms import BoundActivation, CatalogActivation, get, layer, portable
 from actlab.activations.registry import (
-    UnknownActivationError,
     aliases,
     names,
     register,
@@ -35,7 +41,6 @@ from actlab.activations.registry import (
     specs,
     unregister,
 )
-from actlab.activations.spec import PROPERTIES, ActivationSpec, Param, Reference
 
 __all__ = [
     "PROPERTIES",

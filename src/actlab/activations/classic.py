@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from keras import ops
 
+from actlab.activation_spec import Reference
 from actlab.activations import numerics
 from actlab.activations.registry import registrar
-from actlab.activations.spec import Reference
 
 register = registrar("classic", builtin=True)
 

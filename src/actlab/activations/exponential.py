@@ -13,10 +13,10 @@ import math
 
 from keras import ops
 
+from actlab.activation_spec import Param, Reference
 from actlab.activations import numerics
 from actlab.activations.numerics import hypot, where_safe
 from actlab.activations.registry import registrar
-from actlab.activations.spec import Param, Reference
 
 register = registrar("exponential", builtin=True)
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import keras
 
+from actlab.activation_spec import ActivationSpec
 from actlab.activations.registry import KERAS_PACKAGE, resolve, spec
-from actlab.activations.spec import ActivationSpec
 
 
 def get(name: str, /, **params: Any) -> Callable:

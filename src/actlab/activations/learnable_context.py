@@ -9,11 +9,11 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from actlab.activation_spec import Param, Reference
 from actlab.activations import fused
 from actlab.activations.learnable_base import LearnableActivation, checked_seed
 from actlab.activations.learnable_gated import ACON_REFERENCE, acon, acon_switches
 from actlab.activations.registry import registrar
-from actlab.activations.spec import Param, Reference
 
 register = registrar("learnable", builtin=True)
 

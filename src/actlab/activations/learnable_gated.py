@@ -5,13 +5,13 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from actlab.activation_spec import Param, Reference
 from actlab.activations.learnable_base import (
     LearnableActivation,
     OneWeightActivation,
     checked_seed,
 )
 from actlab.activations.registry import registrar
-from actlab.activations.spec import Param, Reference
 
 register = registrar("learnable", builtin=True)
 

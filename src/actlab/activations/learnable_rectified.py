@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from actlab.activation_spec import Param, Reference
 from actlab.activations.learnable_base import (
     AtLeast,
     LearnableActivation,
@@ -12,7 +13,6 @@ from actlab.activations.learnable_base import (
     checked_seed,
 )
 from actlab.activations.registry import registrar
-from actlab.activations.spec import Param, Reference
 
 register = registrar("learnable", builtin=True)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from actlab.activation_spec import Param, Reference
 from actlab.activations.learnable_base import (
     LearnableActivation,
     OneWeightActivation,
@@ -16,7 +17,6 @@ from actlab.activations.learnable_base import (
 )
 from actlab.activations.numerics import where_safe
 from actlab.activations.registry import registrar
-from actlab.activations.spec import Param, Reference
 
 register = registrar("learnable", builtin=True)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from keras import ops
 
+from actlab.activation_spec import Reference
 from actlab.activations.registry import registrar
-from actlab.activations.spec import Reference
 
 register = registrar("normalising", builtin=True)
 

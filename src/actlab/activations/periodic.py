@@ -6,9 +6,9 @@ import math
 
 from keras import ops
 
+from actlab.activation_spec import Param, Reference
 from actlab.activations.numerics import where_safe
 from actlab.activations.registry import registrar
-from actlab.activations.spec import Param, Reference
 
 register = registrar("periodic", builtin=True)
 

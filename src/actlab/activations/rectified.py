@@ -5,10 +5,10 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from actlab.activation_spec import Param, Reference
 from actlab.activations import numerics
 from actlab.activations.numerics import where_safe
 from actlab.activations.registry import registrar
-from actlab.activations.spec import Param, Reference
 
 register = registrar("rectified", builtin=True)
 

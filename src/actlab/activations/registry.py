@@ -16,24 +16,21 @@ from collections.abc import Callable, Iterable
 import keras
 from keras import ops
 
+from actlab.activation_spec import (
+    PROPERTIES,
+    ActivationSpec,
+    Param,
+    Reference,
+    canonical,
+    resolve_name,
+)
 from actlab.activations import fused, keras_strings
 from actlab.activations.numerics import half_in_float32
-from actlab.activations.spec import PROPERTIES, ActivationSpec, Param, Reference
-from actlab.checks import did_you_mean
 
 KERAS_PACKAGE = "actlab"
 
 _SPECS: dict[str, ActivationSpec] = {}
 _ALIASES: dict[str, str] = {}
-
-
-class UnknownActivationError(ValueError):
-    """Raised for a name that is neither a catalog name nor an alias."""
-
-
-def canonical(name: str) -> str:
-    """Lowercase snake_case form of a user-typed name ("Leaky-ReLU" -> "leaky_relu")."""
-    return name.strip().lower().replace("-", "_").replace(" ", "_")
 
 
 def names() -> list[str]:
@@ -57,19 +54,7 @@ def specs() -> list[ActivationSpec]:
 
 def resolve(name: str) -> str:
     """Canonical name for `name`, or `UnknownActivationError` naming the closest ones."""
-    if not isinstance(name, str):
-        raise TypeError(f"activation name must be a string, got {type(name).__name__}")
-    key = canonical(name)
-    if key in _SPECS:
-        return key
-    if key in _ALIASES:
-        return _ALIASES[key]
-    known = list(_SPECS) + list(_ALIASES)
-    hint = did_you_mean(key, known, n=5, cutoff=0.6)
-    raise UnknownActivationError(
-        f"unknown activation {name!r}.{hint} `actlab list` or activations.names() lists all "
-        f"{len(_SPECS)}."
-    )
+    return resolve_name(name, _SPECS, _ALIASES)
 
 
 def unregister(name: str) -> None:

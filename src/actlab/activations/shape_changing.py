@@ -10,9 +10,9 @@ import functools
 
 from keras import ops
 
+from actlab.activation_spec import Param, Reference
 from actlab.activations.registry import registrar
 from actlab.activations.self_gated import gelu, silu
-from actlab.activations.spec import Param, Reference
 
 register = registrar("shape_changing", builtin=True)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from keras import ops
 
+from actlab.activation_spec import Param, Reference
 from actlab.activations.numerics import where_safe
 from actlab.activations.registry import registrar
-from actlab.activations.spec import Param, Reference
 
 register = registrar("shrinkage", builtin=True)
 

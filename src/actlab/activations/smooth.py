@@ -11,9 +11,9 @@ import math
 
 from keras import ops
 
+from actlab.activation_spec import Param, Reference
 from actlab.activations.numerics import hypot, where_safe
 from actlab.activations.registry import registrar
-from actlab.activations.spec import Param, Reference
 
 register = registrar("smooth", builtin=True)
 

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from actlab.activation_spec import PROPERTIES, ActivationSpec, find_entry
 from actlab.cli.common import (
     ImportOption,
     choice,
@@ -22,6 +23,19 @@ from actlab.cli.common import (
 KINDS = ("function", "layer")
 
 
+def _catalog(import_: list[str] | None) -> list[ActivationSpec]:
+    """The built-in entries from the shipped index, or with `import_` the live registry
+    after importing the user's modules (which need Keras)."""
+    if not import_:
+        from actlab import index
+
+        return list(index.load().activations)
+    import_modules(import_)
+    from actlab import activations
+
+    return activations.specs()
+
+
 def list_activations(
     family: Annotated[str | None, typer.Option(help="Only this family (e.g. self_gated).")] = None,
     kind: Annotated[str | None, choice("--kind", KINDS, "Only entries of this kind.")] = None,
@@ -29,12 +43,12 @@ def list_activations(
         str | None, typer.Option("--property", help="Only entries with this property.")
     ] = None,
     search: Annotated[str | None, typer.Option(help="Substring of the name or paper.")] = None,
+    import_: ImportOption = None,
 ) -> None:
     """The activation catalog as a table."""
-    from actlab import activations
-
-    rows = _filtered(activations.specs(), family, kind, prop, search)
-    table = Table(title=f"actlab catalog: {len(rows)} of {len(activations.names())} entries")
+    entries = _catalog(import_)
+    rows = _filtered(entries, family, kind, prop, search)
+    table = Table(title=f"actlab catalog: {len(rows)} of {len(entries)} entries")
     table.add_column("name", no_wrap=True, style="bold")
     for column in ("kind", "family", "paper", "properties"):
         table.add_column(column, overflow="fold")
@@ -67,8 +81,6 @@ def _title(entry) -> str:
 
 
 def _filtered(entries, family, kind, prop, search):
-    from actlab.activations import PROPERTIES
-
     if prop is not None and prop not in PROPERTIES:
         fail(f"unknown property {prop!r}; one of: {', '.join(sorted(PROPERTIES))}")
     needle = (search or "").lower()
@@ -82,12 +94,13 @@ def _filtered(entries, family, kind, prop, search):
     ]
 
 
-def show(name: Annotated[str, typer.Argument(help="Catalog name or alias.")]) -> None:
+def show(
+    name: Annotated[str, typer.Argument(help="Catalog name or alias.")],
+    import_: ImportOption = None,
+) -> None:
     """Formula, paper, parameters and properties of one activation."""
-    from actlab import activations
-
     try:
-        entry = activations.spec(name)
+        entry = find_entry(name, _catalog(import_))
     except ValueError as error:
         fail(str(error))
     console.print(Text(f"{entry.name} ({entry.kind}, family {entry.family})", style="bold"))
@@ -120,11 +133,12 @@ def docs(
         "docs/activations.md"
     ),
 ) -> None:
-    """Regenerate the catalog page (docs/activations.md) from the registry."""
-    from actlab.activations.catalog_docs import render_markdown
+    """Write the catalog page (docs/activations.md): every built-in entry with its paper."""
+    from actlab import index
+    from actlab.index.catalog_page import render_markdown
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(render_markdown(), encoding="utf-8")
+    output.write_text(render_markdown(index.load()), encoding="utf-8")
     console.print(f"wrote {output}", markup=False, highlight=False)
 
 

@@ -309,14 +309,39 @@ def _task_dataset(task: str) -> str:
 
 def list_tasks(import_: ImportOption = None) -> None:
     """The named tasks: dataset, model and training recipe."""
+    found = _tasks(import_)
+    wide = console.width >= 120  # narrower, each source goes on its own line below the table
+    table = (
+        Table(title="actlab tasks")
+        if wide
+        else Table(title="actlab tasks", box=None, padding=(0, 2, 0, 0), header_style="underline")
+    )
+    for column in ("task", "dataset", "model", "optimizer", "batch", "epochs"):
+        table.add_column(column, no_wrap=True, style="bold" if column == "task" else None)
+    if wide:
+        table.add_column("source", overflow="fold")
+    for t in found:
+        recipe = (
+            f"{t['optimizer']} {t['learning_rate']:g}",
+            str(t["batch_size"]),
+            str(t["epochs"]),
+        )
+        source = (t["source"],) if wide else ()
+        table.add_row(*map(Text, (t["name"], t["dataset"], t["model"], *recipe, *source)))
+    console.print(table)
+    if not wide:
+        for t in found:
+            console.print(Text(f"{t['name']}: {t['source']}"))
+
+
+def _tasks(import_: list[str] | None) -> list[dict]:
+    """The built-in tasks from the shipped index (no Keras), or with `import_` the live
+    registry after importing the user's modules, each as `Task.to_dict()`."""
+    if not import_:
+        from actlab import index
+
+        return list(index.load().tasks)
+    import_modules(import_)
     from actlab import tasks
 
-    import_modules(import_ or [])
-    table = Table(title="actlab tasks")
-    for column in ("task", "dataset", "model", "optimizer", "lr", "batch", "epochs", "source"):
-        table.add_column(column, overflow="fold")
-    for task_name in tasks.names():
-        t = tasks.get(task_name)
-        cells = (t.name, t.dataset, t.model, t.optimizer, f"{t.learning_rate:g}")
-        table.add_row(*map(Text, (*cells, str(t.batch_size), str(t.epochs), t.source)))
-    console.print(table)
+    return [tasks.get(name).to_dict() for name in tasks.names()]

@@ -6,7 +6,14 @@
 >>> model.fit(x_train, y_train, **task.fit_kwargs(test_data=(x_test, y_test)))
 """
 
-from actlab.tasks.builtin import UnknownTaskError, get, names, register, unregister
+from actlab.tasks.builtin import (
+    UnknownTaskError,
+    get,
+    names,
+    predefined,
+    register,
+    unregister,
+)
 from actlab.tasks.field_checks import TaskConfigError
 from actlab.tasks.preprocessing import integer_labels, scale_images
 from actlab.tasks.task import Task
@@ -18,6 +25,7 @@ __all__ = [
     "get",
     "integer_labels",
     "names",
+    "predefined",
     "register",
     "scale_images",
     "unregister",

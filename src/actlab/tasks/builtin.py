@@ -98,6 +98,11 @@ def names() -> list[str]:
     return sorted(_TASKS)
 
 
+def predefined() -> list[Task]:
+    """The predefined tasks as shipped, by name (whatever a user registered over them)."""
+    return sorted(_BUILTIN, key=lambda task: task.name)
+
+
 def get(name: str, /, **overrides: Any) -> Task:
     """The task `name`, with any fields overridden (``get("mnist_mlp", epochs=3)``).
 

@@ -1,13 +1,15 @@
-"""Metadata of a catalog entry: its parameters, its paper and its properties."""
+"""Metadata of a catalog entry: its parameters, its paper and its properties, and its name.
+
+Nothing here needs Keras: the shipped index (`actlab.index`) builds these from data."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from actlab.checks import in_interval, interval_text, is_real
+from actlab.checks import did_you_mean, in_interval, interval_text, is_real
 
 #: Properties an entry may declare. Each is checked numerically by the test suite.
 PROPERTIES = {
@@ -24,6 +26,39 @@ PROPERTIES = {
     "periodic_component": "contains a periodic term",
     "per_sample": "depends on other units of the same sample, not only on x",
 }
+
+
+class UnknownActivationError(ValueError):
+    """Raised for a name that is neither a catalog name nor an alias."""
+
+
+def canonical(name: str) -> str:
+    """Lowercase snake_case form of a user-typed name ("Leaky-ReLU" -> "leaky_relu")."""
+    return name.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def resolve_name(name: str, entries: Mapping[str, object], aliases: Mapping[str, str]) -> str:
+    """The canonical name `name` stands for among `entries` (by name) and `aliases`, or
+    `UnknownActivationError` naming the closest ones."""
+    if not isinstance(name, str):
+        raise TypeError(f"activation name must be a string, got {type(name).__name__}")
+    key = canonical(name)
+    if key in entries:
+        return key
+    if key in aliases:
+        return aliases[key]
+    hint = did_you_mean(key, [*entries, *aliases], n=5, cutoff=0.6)
+    raise UnknownActivationError(
+        f"unknown activation {name!r}.{hint} `actlab list` or activations.names() lists all "
+        f"{len(entries)}."
+    )
+
+
+def find_entry(name: str, entries: Iterable[ActivationSpec]) -> ActivationSpec:
+    """The entry among `entries` that `name` (a name or an alias, as a user types it) means."""
+    by_name = {entry.name: entry for entry in entries}
+    aliases = {alias: entry.name for entry in by_name.values() for alias in entry.aliases}
+    return by_name[resolve_name(name, by_name, aliases)]
 
 
 @dataclass(frozen=True)
