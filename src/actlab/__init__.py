@@ -21,10 +21,22 @@ __all__ = [
     "experiments",
     "models",
     "tasks",
+    "tracking",
     "tune",
 ]
 
-_LAZY_MODULES = ("activations", "data", "experiments", "models", "tasks", "plots", "report", "tune")
+_LAZY_MODULES = (
+    "activations",
+    "data",
+    "experiments",
+    "index",
+    "models",
+    "tasks",
+    "plots",
+    "report",
+    "tracking",
+    "tune",
+)
 
 
 def __getattr__(name: str):
