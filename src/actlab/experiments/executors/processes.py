@@ -89,6 +89,7 @@ class _Worker:
     """A worker process (`process`), or the driver's own training thread (`thread`)."""
 
     conn: Connection
+    cancel: Any  # an Event: the run it trains is to stop (set and cleared by the driver)
     process: Any = None  # multiprocessing's SpawnProcess
     thread: threading.Thread | None = None
     outbox: _Outbox | None = None  # a process's; the thread is sent to directly
@@ -160,7 +161,13 @@ class ProcessExecutor(Executor):
     def submit(self, job: RunJob) -> None:
         worker = self._free_worker(in_driver=job.key not in self._lost)
         worker.job, worker.epochs = job, []
+        worker.cancel.clear()  # its last run has come back: a cancel of it is spent
         worker.send(("run", job))
+
+    def cancel(self, key: RunKey) -> None:
+        for worker in self._workers:
+            if worker.job is not None and worker.job.key == key:
+                worker.cancel.set()
 
     def wait(self, handle: Callable[[Event], None], timeout: float) -> None:
         busy = [w for w in self._workers if w.job is not None]
@@ -221,14 +228,15 @@ class ProcessExecutor(Executor):
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe(duplex=True)
+        cancel = self._context.Event()
         process = self._context.Process(
-            target=_worker_main, args=(child, self._stop_event), daemon=True,
+            target=_worker_main, args=(child, self._stop_event, cancel), daemon=True,
             name="actlab-worker",
         )  # fmt: skip
         with _environment(thread_environment(self.threads)):
             process.start()
         child.close()  # the worker's end: closed here, so its death reads as EOF
-        worker = _Worker(parent, process=process, outbox=_Outbox(parent))
+        worker = _Worker(parent, cancel, process=process, outbox=_Outbox(parent))
         self._workers.append(worker)
         return worker
 
@@ -239,14 +247,16 @@ class ProcessExecutor(Executor):
 
         policy = keras.config.dtype_policy()
 
+        cancel = threading.Event()
+
         def serve(conn: Connection) -> None:
             keras.config.set_dtype_policy(policy)
-            _serve(conn, task, data, setup, stop)
+            _serve(conn, task, data, setup, lambda: cancel.is_set() or stop())
 
         parent, child = self._context.Pipe(duplex=True)
         thread = threading.Thread(target=serve, args=(child,), daemon=True,
                                   name="actlab-driver-worker")  # fmt: skip
-        self._workers.insert(0, _Worker(parent, thread=thread))
+        self._workers.insert(0, _Worker(parent, cancel, thread=thread))
         thread.start()
 
     def _drain(self, worker: _Worker, handle: Callable[[Event], None]) -> None:
@@ -319,7 +329,7 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _worker_main(conn: Connection, stop_event) -> None:
+def _worker_main(conn: Connection, stop_event, cancel) -> None:
     """A worker process: set up, then train each run it is sent until told to end."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
     from actlab.experiments.store import exception_summary
@@ -338,7 +348,7 @@ def _worker_main(conn: Connection, stop_event) -> None:
     except BaseException as error:  # reported to the driver, which raises
         conn.send(("setup_failed", exception_summary(error)))
         return
-    _serve(conn, task, data, setup, stop_event.is_set)
+    _serve(conn, task, data, setup, lambda: cancel.is_set() or stop_event.is_set())
 
 
 def _serve(conn: Connection, task, data, setup: Setup, stop: Callable[[], bool]) -> None:
