@@ -11,8 +11,8 @@ import pytest
 
 from actlab import activations
 from actlab.experiments import ComparisonInterrupted, Store
-from actlab.tune import TuneError, default_storage, trial_comparison, tune
 from actlab.experiments import training as training_module
+from actlab.tune import TuneError, default_storage, trial_comparison, tune
 
 FAST = {"task": "digits_mlp", "epochs": 1, "sampler_seed": 0, "quiet": True}
 

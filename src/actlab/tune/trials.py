@@ -136,8 +136,13 @@ class TrialLoop:
                 self.executor.wait(self._handle, POLL_SECONDS)
             elif self._stopping or self.asks == 0 or not self._others_running():
                 return
-            else:  # others' trials may still fail, leaving room for one of ours
-                time.sleep(POLL_SECONDS)
+            else:
+                self._wait_for_others()
+
+    def _wait_for_others(self) -> None:
+        """The study is full with others' running trials: one may still fail, leaving room
+        for one of ours."""
+        time.sleep(POLL_SECONDS)
 
     def _stop(self) -> None:
         self._stopping = True
@@ -185,16 +190,12 @@ class TrialLoop:
         comparison_id = self.store.create_comparison(name, task.name, config)
         active = _Trial(trial, candidate, task, overrides, comparison_id)
         self._active[trial.number] = active
-        if self._past_total(trial):
+        if past_total(self.study, trial, self.total):
             self._tell(active, TrialState.FAIL, note="past the study's total: another process "
                        "asked for the last trial at the same moment")  # fmt: skip
             return
         self.progress.start_run(f"trial {trial.number}: {candidate.label}", key=trial.number)
         self._next_run(active)
-
-    def _past_total(self, trial: optuna.Trial) -> bool:
-        held = self.study.get_trials(deepcopy=False, states=_HELD)
-        return sum(t.number < trial.number for t in held) >= self.total
 
     def _next_run(self, active: _Trial) -> None:
         """Submit the trial's run of its next seed; a first seed of a configuration a
@@ -355,6 +356,13 @@ class _Heartbeat:
             for active in self._trials():
                 with suppress(Exception):  # a tick that fails: the next one tries again
                     self._storage.record_heartbeat(active.trial._trial_id)
+
+
+def past_total(study: optuna.Study, trial: optuna.Trial, total: int) -> bool:
+    """Whether `trial` is past the study's `total`: as many complete, pruned or running
+    trials as that came before it (asked for by another process at the same moment)."""
+    held = study.get_trials(deepcopy=False, states=_HELD)
+    return sum(t.number < trial.number for t in held) >= total
 
 
 def _lr_override(overrides: dict[str, Any]) -> dict[str, Any]:
