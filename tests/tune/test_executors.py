@@ -8,7 +8,7 @@ import pytest
 
 from actlab.experiments import Store
 from actlab.experiments import training as training_module
-from actlab.tune import default_storage, tune
+from actlab.tune import TuneError, default_storage, tune
 from actlab.tune.trials import TrialLoop, past_total
 
 COMPLETE = optuna.trial.TrialState.COMPLETE
@@ -71,3 +71,18 @@ def test_another_processs_running_trial_counts_towards_the_total(tmp_path, monke
     assert [t.state.name for t in trials] == ["COMPLETE", "COMPLETE", "COMPLETE"]
     assert trials[1].value == 0.5 and "negative_slope" in trials[2].params
     assert len(trained) == 1  # trial 2 only
+
+
+@pytest.mark.slow
+def test_with_jobs_2_the_pruner_stops_runs_in_the_driver_and_in_the_worker(tmp_path):
+    db = tmp_path / "r.db"
+    always = optuna.pruners.ThresholdPruner(lower=2.0)  # accuracy never reaches 2
+    with pytest.raises(TuneError, match=r"completed \(trials: 2 pruned\)"):
+        tune("leaky_relu", trials=2, db=db, jobs=2, pruner=always, **{**FAST, "epochs": 3})
+    with Store(db, readonly=True) as store:
+        runs = store.runs()
+    assert list(runs["status"]) == ["interrupted", "interrupted"]
+    assert list(runs["error"]) == ["pruned by Optuna after epoch 1"] * 2
+    study = optuna.load_study(study_name=runs["config"][0]["tune"]["study"],
+                              storage=default_storage(db))  # fmt: skip
+    assert [sorted(t.intermediate_values) for t in study.trials] == [[0], [0]]
