@@ -43,8 +43,9 @@ JobsOption = Annotated[
     int | None,
     typer.Option(
         min=1,
-        help="Runs at once: local worker processes (default 1: in this process); with "
-        "--executor ray, at most this many Ray tasks (default: as many as the cluster holds).",
+        help="Runs (tune: trials) at once: this process and N-1 local worker processes "
+        "(default 1: this process alone); with --executor ray, at most this many Ray tasks "
+        "(default: as many as the cluster holds).",
     ),
 ]
 ExecutorOption = Annotated[

@@ -123,8 +123,8 @@ def compare(
     this call created is removed again if the call fails before storing any run.
 
     Who trains (see `actlab.experiments.executors`): with ``executor="local"``, this
-    process (``jobs`` None or 1) or `jobs` local worker processes, each with cores // jobs
-    framework threads; with ``executor="ray"``, Ray tasks of `cpus_per_run` CPUs and
+    process (``jobs`` None or 1), or a thread of this process beside ``jobs - 1`` local
+    worker processes, each with cores // jobs framework threads; with ``executor="ray"``, Ray tasks of `cpus_per_run` CPUs and
     `gpus_per_run` GPUs on the cluster at `address` (None: a local one), at most `jobs` at
     once (None: as many as the cluster holds). This process alone writes the store, so all
     of the above holds for each. A run whose worker process dies is started again `retries`

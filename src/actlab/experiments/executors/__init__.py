@@ -7,7 +7,8 @@ result table are the same whatever trains the runs:
 
 * `LocalExecutor` (``local.py``): in the driver's own process, one run after the other
   (``--jobs 1``, the default).
-* `ProcessExecutor` (``processes.py``): N local worker processes (``--jobs N``).
+* `ProcessExecutor` (``processes.py``): N runs at once (``--jobs N``), one in a thread of
+  the driver, the others in N - 1 local worker processes.
 * `RayExecutor` (``ray.py``): each run a Ray task on a cluster (``--executor ray``).
 
 What a worker runs is in ``work.py``; the interface in ``base.py``.
@@ -31,8 +32,8 @@ def make_executor(
 ) -> Executor:
     """The executor for `executor` ('local' or 'ray') and `jobs` runs at once.
 
-    'local' with ``jobs=1`` (or None) trains in this process; with more, in that many
-    worker processes. 'ray' runs on the cluster at `address` (None: a local one), each run
+    'local' with ``jobs=1`` (or None) trains in this process; with more, in a thread of
+    this process and ``jobs - 1`` worker processes. 'ray' runs on the cluster at `address` (None: a local one), each run
     with `cpus_per_run` CPUs (default 1) and `gpus_per_run` GPUs (default 0), `jobs` at
     most at once (None: as many as the cluster holds).
     """
