@@ -25,6 +25,7 @@ from actlab.cli.common import (
     one_line_errors,
     overrides,
     quiet_tensorflow_retracing_warnings,
+    start_workers_early,
 )
 from actlab.cli.tracking import (
     MlflowOption,
@@ -95,6 +96,7 @@ def compare(
     tensorboard: TensorboardOption = None,
 ) -> None:
     """Train every (activation, seed) pair, resumably, and compare them with statistics."""
+    start_workers_early(executor, jobs)
     from actlab import experiments
 
     quiet_tensorflow_retracing_warnings()

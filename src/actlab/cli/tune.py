@@ -21,6 +21,7 @@ from actlab.cli.common import (
     one_line_errors,
     overrides,
     quiet_tensorflow_retracing_warnings,
+    start_workers_early,
 )
 from actlab.cli.experiments import (
     TESTS,
@@ -95,6 +96,7 @@ def tune(
 ) -> None:
     """Tune an activation's parameters (or choose the activation) with Optuna on a validation
     split, then confirm the best against the baseline on fresh seeds and the test set."""
+    start_workers_early(executor, jobs)
     from actlab import tune as tuning
 
     quiet_tensorflow_retracing_warnings()

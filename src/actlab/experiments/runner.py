@@ -124,11 +124,11 @@ def compare(
 
     Who trains (see `actlab.experiments.executors`): with ``executor="local"``, this
     process (``jobs`` None or 1), or a thread of this process beside ``jobs - 1`` local
-    worker processes, each with cores // jobs framework threads; with ``executor="ray"``, Ray tasks of `cpus_per_run` CPUs and
-    `gpus_per_run` GPUs on the cluster at `address` (None: a local one), at most `jobs` at
-    once (None: as many as the cluster holds). This process alone writes the store, so all
-    of the above holds for each. A run whose worker process dies is started again `retries`
-    times, then recorded failed.
+    worker processes, each with cores // jobs framework threads; with ``executor="ray"``,
+    Ray tasks of `cpus_per_run` CPUs and `gpus_per_run` GPUs on the cluster at `address`
+    (None: a local one), at most `jobs` at once (None: as many as the cluster holds). This
+    process alone writes the store, so all of the above holds for each. A run whose worker
+    process dies is started again `retries` times, then recorded failed.
     Each run is claimed in the store first, so several calls on one comparison (in other
     processes) split its runs; a call waits for the runs another live process holds.
     Worker processes know actlab's catalog and the modules loaded with ``--import``
