@@ -45,6 +45,7 @@ def test_a_trial_asked_for_past_the_total_is_known(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:Heartbeat of storage")  # the test's own ask
+@pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")  # and storage
 def test_another_processs_running_trial_counts_towards_the_total(tmp_path, monkeypatch):
     db = tmp_path / "r.db"
     done = tune("leaky_relu", trials=1, db=db, **FAST)  # trial 0, complete
