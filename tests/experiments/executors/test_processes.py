@@ -61,6 +61,20 @@ def test_make_executor_chooses_by_jobs_and_checks_its_options():
     assert threads_per_worker(4, cores=2) == 1  # never 0
 
 
+def test_workers_started_early_are_taken_by_the_next_make_executor_for_their_count():
+    from actlab.experiments.executors import prestart
+
+    prestart("local", 0)  # refused later, by make_executor, where the caller expects it
+    prestart("ray", 2)  # nothing to start early
+    prestart("local", 1)
+    prestart("local", 2)
+    with make_executor("local", 2) as early:
+        assert isinstance(early, ProcessExecutor)
+        assert len(early._processes()) == 1  # its one worker process, already started
+        with make_executor("local", 2) as later:  # a second call starts its own
+            assert later is not early and later._processes() == []
+
+
 def test_an_activation_registered_by_hand_cannot_go_to_workers(tmp_path):
     from actlab import activations
     from actlab.activations import keras_strings, registry

@@ -182,18 +182,19 @@ class ProcessExecutor(Executor):
         self._stop_event.set()
 
     def close(self) -> None:
-        """Tell idle workers to end and end busy ones (the driver gave up on their runs: a
-        second Ctrl-C). Idle processes exit by themselves (their framework's teardown takes
-        a second, which the driver does not wait for); a busy one still alive after
-        CLOSE_SECONDS is killed. The driver's own thread stops at its next boundary."""
+        """End the workers. Idle processes are ended at once (one may still be starting up:
+        nothing of it is needed, and nothing waits for it); busy ones too (the driver gave up
+        on their runs: a second Ctrl-C), killed if still alive after CLOSE_SECONDS. The
+        driver's own thread is told to end, or to stop at its next boundary."""
         busy = []
         for worker in self._workers:
-            if worker.job is None and worker.alive():
-                worker.send(None)
-            elif worker.in_driver:
+            if worker.in_driver:
                 self._stop_event.set()
-            else:
-                worker.process.terminate()
+                if worker.job is None:
+                    worker.send(None)
+                continue
+            worker.process.terminate()
+            if worker.job is not None:
                 busy.append(worker)
         deadline = time.monotonic() + CLOSE_SECONDS
         for worker in busy:
@@ -204,8 +205,7 @@ class ProcessExecutor(Executor):
         for worker in self._workers:
             if worker.thread is not None:
                 worker.thread.join(max(0.0, deadline - time.monotonic()))
-            if worker.outbox is None or not worker.alive():
-                worker.conn.close()  # a live process's pipe closes with its outbox's last send
+            worker.conn.close()
         self._workers = []
 
     # -- internals -----------------------------------------------------------------------
