@@ -111,7 +111,8 @@ class TrialLoop:
         """Train and tell trials until the study is full; ComparisonInterrupted after Ctrl-C,
         once the runs in flight are recorded (their trials end failed)."""
         self.executor.start(setup, data, self.interrupted)
-        heartbeat = _Heartbeat(self.storage, lambda: list(self._active.values()))
+        # dict.copy is one step for the heartbeat's thread: no "changed size during iteration"
+        heartbeat = _Heartbeat(self.storage, lambda: list(self._active.copy().values()))
         try:
             self._loop()
         except KeyboardInterrupt:  # a second Ctrl-C (or one in the warm-up): stop now
