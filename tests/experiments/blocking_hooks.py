@@ -3,7 +3,8 @@ chosen point until the test has sent its signal, so no test depends on timing.
 
 It always registers ``blocking_relu`` (ReLU). With ``ACTLAB_TEST_HOOKS`` naming a folder,
 ``ACTLAB_TEST_BLOCK`` chooses where the process waits, after writing ``ready`` there (holding
-its process id: a worker process's, with ``--jobs`` or Ray), until the test writes ``go``:
+its process id: a worker process's, with ``--jobs`` or Ray; ``waiting`` gains a line with it
+too), until the test writes ``go``:
 
 * ``activation``: the first call of ``blocking_relu`` (while its run builds its model). The
   wait swallows every exception, as code inside Keras that catches everything would swallow
@@ -31,6 +32,8 @@ WAIT_LIMIT_SECONDS = 600
 def _wait_for_go(swallow: bool) -> None:
     folder = Path(FOLDER)
     (folder / "ready").write_text(str(os.getpid()))  # the waiting process, to signal or kill
+    with (folder / "waiting").open("a") as waiting:  # every one, when several wait
+        waiting.write(f"{os.getpid()}\n")
     deadline = time.monotonic() + WAIT_LIMIT_SECONDS
     while not (folder / "go").exists():
         if time.monotonic() > deadline:

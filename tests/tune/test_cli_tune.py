@@ -48,6 +48,7 @@ def test_choose_makes_the_activation_a_choice_with_its_parameters_conditional(tm
         ([], "give one activation to tune, or --choose"),
         (["relu", "--storage", "nosuchdialect://x"], "cannot open the Optuna storage"),
         (["elu", "--baseline", "relux"], "unknown activation 'relux'"),  # before any trial
+        (["elu", "--cpus-per-run", "2"], "cpus_per_run only go with executor='ray'"),
     ],
 )
 def test_bad_input_is_a_one_line_error_with_non_zero_exit(args, message, tmp_path):

@@ -11,8 +11,8 @@ import pytest
 
 from actlab import activations
 from actlab.experiments import ComparisonInterrupted, Store
+from actlab.experiments import training as training_module
 from actlab.tune import TuneError, default_storage, trial_comparison, tune
-from actlab.tune import trials as trials_module
 
 FAST = {"task": "digits_mlp", "epochs": 1, "sampler_seed": 0, "quiet": True}
 
@@ -152,17 +152,17 @@ def test_a_repeated_configuration_is_not_trained_again(tmp_path):
 
 
 def test_ctrl_c_stops_the_study_and_the_same_call_resumes_it(tmp_path, monkeypatch):
-    real_train_one = trials_module.train_one
+    real_train_one = training_module.train_one
 
     def ctrl_c_after_the_first_epoch(*args, on_epoch, **kwargs):
         def then_ctrl_c(record):
             on_epoch(record)
             signal.raise_signal(signal.SIGINT)  # sets the flag: training stops at a boundary
 
-        monkeypatch.setattr(trials_module, "train_one", real_train_one)  # once only
+        monkeypatch.setattr(training_module, "train_one", real_train_one)  # once only
         return real_train_one(*args, on_epoch=then_ctrl_c, **kwargs)
 
-    monkeypatch.setattr(trials_module, "train_one", ctrl_c_after_the_first_epoch)
+    monkeypatch.setattr(training_module, "train_one", ctrl_c_after_the_first_epoch)
     db = tmp_path / "r.db"
     with pytest.raises(ComparisonInterrupted):
         tune("relu", trials=1, db=db, confirm=False, **FAST)

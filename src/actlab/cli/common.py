@@ -159,6 +159,14 @@ def during(stop: KeyboardInterrupt) -> str:
     return f" during {stop}" if str(stop) else ""
 
 
+def start_workers_early(executor: str, jobs: int | None) -> None:
+    """Start `--jobs` local worker processes before this process imports Keras (the
+    command's work does), so that their import overlaps its own."""
+    from actlab.experiments.executors import prestart
+
+    prestart(executor, jobs)
+
+
 def quiet_tensorflow_retracing_warnings() -> None:
     # Each run builds a new model, so TensorFlow warns that predict() "retraces"; expected here.
     import logging

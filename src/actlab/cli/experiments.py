@@ -25,6 +25,7 @@ from actlab.cli.common import (
     one_line_errors,
     overrides,
     quiet_tensorflow_retracing_warnings,
+    start_workers_early,
 )
 from actlab.cli.tracking import (
     MlflowOption,
@@ -43,8 +44,9 @@ JobsOption = Annotated[
     int | None,
     typer.Option(
         min=1,
-        help="Runs at once: local worker processes (default 1: in this process); with "
-        "--executor ray, at most this many Ray tasks (default: as many as the cluster holds).",
+        help="Runs (tune: trials) at once: this process and N-1 local worker processes "
+        "(default 1: this process alone); with --executor ray, at most this many Ray tasks "
+        "(default: as many as the cluster holds).",
     ),
 ]
 ExecutorOption = Annotated[
@@ -94,6 +96,7 @@ def compare(
     tensorboard: TensorboardOption = None,
 ) -> None:
     """Train every (activation, seed) pair, resumably, and compare them with statistics."""
+    start_workers_early(executor, jobs)
     from actlab import experiments
 
     quiet_tensorflow_retracing_warnings()

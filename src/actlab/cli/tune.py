@@ -21,8 +21,17 @@ from actlab.cli.common import (
     one_line_errors,
     overrides,
     quiet_tensorflow_retracing_warnings,
+    start_workers_early,
 )
-from actlab.cli.experiments import TESTS, print_summary
+from actlab.cli.experiments import (
+    TESTS,
+    AddressOption,
+    CpusPerRunOption,
+    ExecutorOption,
+    GpusPerRunOption,
+    JobsOption,
+    print_summary,
+)
 
 # As actlab.tune defines them (tune.pruning.METRICS, tune.study.SAMPLERS and PRUNERS).
 METRICS = ("val_accuracy", "val_loss")
@@ -79,9 +88,15 @@ def tune(
     ] = None,
     data_dir: DataDirOption = None,
     quiet: QuietOption = False,
+    jobs: JobsOption = None,
+    executor: ExecutorOption = "local",
+    address: AddressOption = None,
+    cpus_per_run: CpusPerRunOption = None,
+    gpus_per_run: GpusPerRunOption = None,
 ) -> None:
     """Tune an activation's parameters (or choose the activation) with Optuna on a validation
     split, then confirm the best against the baseline on fresh seeds and the test set."""
+    start_workers_early(executor, jobs)
     from actlab import tune as tuning
 
     quiet_tensorflow_retracing_warnings()
@@ -95,7 +110,8 @@ def tune(
             storage=storage, study=study, seeds_per_trial=seeds_per_trial, metric=metric,
             sampler=sampler, pruner=pruner, epochs=epochs, overrides=overrides(set_ or []),
             confirm=not no_confirm, baseline=baseline, confirm_seeds=confirm_seeds, test=test,
-            db=db, data_dir=data_dir, quiet=quiet,
+            db=db, data_dir=data_dir, quiet=quiet, jobs=jobs, executor=executor, address=address,
+            cpus_per_run=cpus_per_run, gpus_per_run=gpus_per_run,
         )  # fmt: skip
         if report is not None:
             _write_report(result, report)

@@ -123,12 +123,12 @@ def compare(
     this call created is removed again if the call fails before storing any run.
 
     Who trains (see `actlab.experiments.executors`): with ``executor="local"``, this
-    process (``jobs`` None or 1) or `jobs` local worker processes, each with cores // jobs
-    framework threads; with ``executor="ray"``, Ray tasks of `cpus_per_run` CPUs and
-    `gpus_per_run` GPUs on the cluster at `address` (None: a local one), at most `jobs` at
-    once (None: as many as the cluster holds). This process alone writes the store, so all
-    of the above holds for each. A run whose worker process dies is started again `retries`
-    times, then recorded failed.
+    process (``jobs`` None or 1), or a thread of this process beside ``jobs - 1`` local
+    worker processes, each with cores // jobs framework threads; with ``executor="ray"``,
+    Ray tasks of `cpus_per_run` CPUs and `gpus_per_run` GPUs on the cluster at `address`
+    (None: a local one), at most `jobs` at once (None: as many as the cluster holds). This
+    process alone writes the store, so all of the above holds for each. A run whose worker
+    process dies is started again `retries` times, then recorded failed.
     Each run is claimed in the store first, so several calls on one comparison (in other
     processes) split its runs; a call waits for the runs another live process holds.
     Worker processes know actlab's catalog and the modules loaded with ``--import``
@@ -156,7 +156,7 @@ def compare(
         config |= {**prepared.identity, "environment": environment.identity()}
         trackers = Trackers(open_trackers(mlflow=mlflow, tensorboard=tensorboard))
         if runner.name != "local":
-            _check_reachable(candidates, the_task)
+            check_reachable([c.name for c in candidates], the_task)
     except BaseException:
         runner.close()
         raise
@@ -272,8 +272,9 @@ def _retry_count(retries: int) -> int:
     return operator.index(retries)
 
 
-def _check_reachable(candidates: list[BoundActivation], task: Task) -> None:
-    """Worker processes know the catalogs and what `--import` loaded, nothing else."""
+def check_reachable(names: Sequence[str], task: Task) -> None:
+    """Worker processes know the catalogs and what `--import` loaded, nothing else: the
+    activations `names` and `task`'s model must be of those."""
     from actlab import activations, models
 
     if models.is_own(task.model):
@@ -283,8 +284,8 @@ def _check_reachable(candidates: list[BoundActivation], task: Task) -> None:
             "module loaded with --import, or use jobs=1"
         )
     loaded = user_modules.registered_here()
-    unreachable = [c.name for c in candidates
-                   if not activations.spec(c.name).builtin and c.name not in loaded]  # fmt: skip
+    unreachable = [name for name in dict.fromkeys(names)
+                   if not activations.spec(name).builtin and name not in loaded]  # fmt: skip
     if unreachable:
         raise ValueError(
             f"{', '.join(unreachable)} {'is' if len(unreachable) == 1 else 'are'} registered "

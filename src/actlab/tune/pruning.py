@@ -30,10 +30,15 @@ class PruningCallback(keras.callbacks.Callback):
         self.pruned_epoch: int | None = None
 
     def on_epoch_end(self, epoch, logs=None):
-        value = (logs or {}).get(self.metric)
-        if value is None or not math.isfinite(float(value)):
-            return  # a diverged epoch: the run records it, nothing to compare
-        self.trial.report(float(value), self.first_step + epoch)
-        if self.trial.should_prune():
+        if should_prune(self.trial, (logs or {}).get(self.metric), self.first_step + epoch):
             self.pruned_epoch = epoch + 1
             self.model.stop_training = True
+
+
+def should_prune(trial, value, step: int) -> bool:
+    """Report `value` (an epoch's metric) to `trial` at `step`; whether its pruner says to
+    stop. A missing or non-finite value (a diverged epoch) is not reported."""
+    if value is None or not math.isfinite(float(value)):
+        return False  # a diverged epoch: the run records it, nothing to compare
+    trial.report(float(value), step)
+    return bool(trial.should_prune())

@@ -11,16 +11,16 @@ from typing import Any
 import optuna
 
 from actlab import tasks
-from actlab.experiments import Candidate, Store, compare
+from actlab.experiments import Candidate, Store, compare, user_modules
+from actlab.experiments.executors import Executor, Setup, make_executor
 from actlab.experiments.interrupts import InterruptFlag
 from actlab.experiments.progress import Progress
-from actlab.experiments.runner import DEFAULT_DB, default_name
+from actlab.experiments.runner import DEFAULT_DB, check_reachable, default_name
 from actlab.experiments.significance import DEFAULT_TEST, check_test
 from actlab.tune.pruning import METRICS
 from actlab.tune.result import TuneResult
 from actlab.tune.space import LEARNING_RATE_PARAM, SearchSpace, TuneError, build_space
 from actlab.tune.study import (
-    COUNTED_STATES,
     SAMPLERS,
     counted_trials,
     default_storage,
@@ -29,7 +29,7 @@ from actlab.tune.study import (
     open_study,
     optuna_warnings_only,
 )
-from actlab.tune.trials import Objective, TrialFailed
+from actlab.tune.trials import TrialLoop
 
 DEFAULT_BASELINE = "relu"
 
@@ -57,6 +57,11 @@ def tune(
     db: str | Path = DEFAULT_DB,
     data_dir: str | Path | None = None,
     quiet: bool = False,
+    jobs: int | None = None,
+    executor: str = "local",
+    address: str | None = None,
+    cpus_per_run: float | None = None,
+    gpus_per_run: float | None = None,
 ) -> TuneResult:
     """Search `activations`' parameters (a list: the activation too) on a validation split,
     until the study holds `trials` complete or pruned trials, then confirm the best.
@@ -74,49 +79,83 @@ def tune(
     seed; `pruner` "median" (Optuna's MedianPruner), "none" or an Optuna pruner. Ctrl-C stops
     at the next boundary (ComparisonInterrupted), keeping the study.
 
+    `jobs`, `executor`, `address`, `cpus_per_run` and `gpus_per_run` choose who trains, as
+    for `actlab.compare`: `jobs` trials at once (this process and local worker processes, or
+    Ray tasks), their results told to Optuna by this process; several processes on one study
+    never take it past `trials`. The confirmation trains the same way.
+
     With `confirm`, the best configuration and `baseline` are compared (`actlab.compare`,
     on the test set) on `confirm_seeds` fresh seeds, as comparison ``<study>/confirm-<n>``
     (n: the best trial), with the tuned learning rate, if any, for both.
     """
     names = [activations] if isinstance(activations, str) else list(activations)
+    executors = {"jobs": jobs, "executor": executor, "address": address,
+                 "cpus_per_run": cpus_per_run, "gpus_per_run": gpus_per_run}  # fmt: skip
+    runner = make_executor(executor, jobs, address=address, cpus_per_run=cpus_per_run,
+                           gpus_per_run=gpus_per_run)  # fmt: skip
+    runner.prestart()  # local workers import their framework while this process goes on
+    with runner:
+        result = _study(runner, names, task, trials, params=params, tune_lr=tune_lr,
+                        storage=storage, study=study, seeds_per_trial=seeds_per_trial,
+                        metric=metric, sampler=sampler, pruner=pruner, sampler_seed=sampler_seed,
+                        overrides=_with_epochs(overrides, epochs), baseline=baseline,
+                        confirm_seeds=confirm_seeds, test=test, db=db, data_dir=data_dir,
+                        quiet=quiet)  # fmt: skip
+    if not confirm:
+        return result
+    base_task = tasks.get(task, **_with_epochs(overrides, epochs))
+    confirmation = _confirm(result, base_task, _with_epochs(overrides, epochs),
+                            Candidate.parse(baseline), confirm_seeds, test, db, data_dir, quiet,
+                            executors)  # fmt: skip
+    return dataclasses.replace(result, confirmation=confirmation)
+
+
+def _with_epochs(overrides: dict[str, Any] | None, epochs: int | None) -> dict[str, Any]:
+    overrides = dict(overrides or {})
+    if epochs is not None:
+        overrides["epochs"] = epochs
+    return overrides
+
+
+def _study(runner: Executor, names: list[str], task: str, trials: int, *, params, tune_lr,
+           storage, study, seeds_per_trial, metric, sampler, pruner, sampler_seed, overrides,
+           baseline, confirm_seeds, test, db, data_dir, quiet) -> TuneResult:  # fmt: skip
+    """The study's trials (those it still needs), then its best trial."""
     _check_counts(trials=trials, seeds_per_trial=seeds_per_trial, confirm_seeds=confirm_seeds)
     _check_choice("metric", metric, METRICS)
     _check_choice("sampler", sampler, SAMPLERS)
     the_pruner = make_pruner(pruner)
-    base = Candidate.parse(baseline)  # refused now, not after the trials
+    Candidate.parse(baseline)  # refused now, not after the trials
     check_test(test)
-    overrides = dict(overrides or {})
-    if epochs is not None:
-        overrides["epochs"] = epochs
     base_task = tasks.get(task, **overrides)
     space = build_space(names, params, tune_learning_rate=tune_lr,
                         task_learning_rate=base_task.learning_rate)  # fmt: skip
     trial_task = base_task.with_overrides(validation="split")
+    if runner.name != "local":
+        check_reachable(space.activations, trial_task)
     trial_seeds = list(range(seeds_per_trial))
     study_name = study or default_study_name(base_task, overrides, space)
     url = storage or default_storage(db)
     settings = {"task": trial_task.to_dict(), "space": space.to_dict(), "metric": metric,
                 "seeds": trial_seeds}  # fmt: skip
     with Store(db) as store, InterruptFlag() as interrupted, optuna_warnings_only():
+        the_storage = open_storage(url)
         the_study = open_study(
-            open_storage(url), study_name, settings, sampler=sampler, sampler_seed=sampler_seed,
+            the_storage, study_name, settings, sampler=sampler, sampler_seed=sampler_seed,
             pruner=the_pruner, store=store,
         )  # fmt: skip
         remaining = trials - counted_trials(the_study)
         if remaining > 0:
             data = trial_task.load_data(data_dir=data_dir)
             interrupted.check("loading the data")
+            setup = Setup(task=trial_task.to_dict(), keep_models=False, evaluate=False,
+                          modules=user_modules.imported(),
+                          warm_up=tuple((name, {}) for name in space.activations))  # fmt: skip
             with Progress(remaining, trial_task.epochs * seeds_per_trial, quiet=quiet) as bar:
-                objective = Objective(store, study_name, space, trial_task,
-                                      {**overrides, "validation": "split"}, data, trial_seeds,
-                                      metric, interrupted, bar)  # fmt: skip
-                _optimize(the_study, objective, trials, remaining, bar)
-    result = _best(the_study, space, url, Path(db), metric, trial_seeds)
-    if not confirm:
-        return result
-    confirmation = _confirm(result, base_task, overrides, base, confirm_seeds, test, db,
-                            data_dir, quiet)  # fmt: skip
-    return dataclasses.replace(result, confirmation=confirmation)
+                TrialLoop(the_study, the_storage, store, space, trial_task,
+                          {**overrides, "validation": "split"}, trial_seeds, metric, trials,
+                          remaining, runner, interrupted, bar).run(setup, data)  # fmt: skip
+    return _best(the_study, space, url, Path(db), metric, trial_seeds)
 
 
 def default_study_name(task, overrides: dict[str, Any], space: SearchSpace) -> str:
@@ -137,34 +176,6 @@ def _check_choice(name: str, value: str, allowed) -> None:
         raise TuneError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
 
 
-def _optimize(study: optuna.Study, objective: Objective, total: int, remaining: int,
-              bar: Progress) -> None:  # fmt: skip
-    """Trials until the study holds `total` counted ones (other processes' included), at
-    most `remaining` from this process."""
-
-    def report(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
-        bar.run_done(describe_trial(trial, study))
-
-    stop_at_total = optuna.study.MaxTrialsCallback(total, states=COUNTED_STATES)
-    study.optimize(objective, n_trials=remaining, catch=(TrialFailed,),
-                   callbacks=[stop_at_total, report], gc_after_trial=True)  # fmt: skip
-
-
-def describe_trial(trial: optuna.trial.FrozenTrial, study: optuna.Study) -> str:
-    """``trial 3 relu: val_accuracy 0.9412`` (or pruned / failed, and why)."""
-    label = trial.user_attrs.get("label", "")
-    if trial.state == optuna.trial.TrialState.COMPLETE:
-        same = trial.user_attrs.get("same_as")
-        again = "" if same is None else f" (as trial {same}: same configuration, not retrained)"
-        return f"trial {trial.number} {label}: {_metric_name(study)} {trial.value:.4f}{again}"
-    note = trial.user_attrs.get("note", "")
-    return f"trial {trial.number} {label}: {trial.state.name.lower()} ({note})"
-
-
-def _metric_name(study: optuna.Study) -> str:
-    return study.user_attrs.get("actlab", {}).get("metric", "value")
-
-
 def _best(study: optuna.Study, space: SearchSpace, url: str, db: Path, metric: str,
           trial_seeds: list[int]) -> TuneResult:  # fmt: skip
     complete = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
@@ -182,7 +193,8 @@ def _best(study: optuna.Study, space: SearchSpace, url: str, db: Path, metric: s
 
 
 def _confirm(result: TuneResult, base_task, overrides: dict[str, Any], base: Candidate,
-             confirm_seeds: int, test: str, db, data_dir, quiet: bool):  # fmt: skip
+             confirm_seeds: int, test: str, db, data_dir, quiet: bool,
+             executors: dict[str, Any]):  # fmt: skip
     """`compare` of the best configuration and the baseline on fresh seeds (after the
     trials'), on the test set; with a tuned learning rate, both train with it."""
     if result.learning_rate is not None:
@@ -193,5 +205,5 @@ def _confirm(result: TuneResult, base_task, overrides: dict[str, Any], base: Can
     return compare(
         candidates, task=base_task.name, seeds=seeds, baseline=base.label, test=test, db=db,
         name=f"{result.study_name}/confirm-{result.best_trial}", overrides=overrides,
-        data_dir=data_dir, quiet=quiet,
+        data_dir=data_dir, quiet=quiet, **executors,
     )  # fmt: skip

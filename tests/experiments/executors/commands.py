@@ -42,6 +42,19 @@ def waiting_pid(hooks: Path, process: subprocess.Popen, old: int | None = None) 
         time.sleep(0.05)
 
 
+def waiting_pids(hooks: Path, process: subprocess.Popen, count: int) -> set[int]:
+    """The ids of the processes waiting in the hook, once `count` different ones wait."""
+    deadline = time.monotonic() + 300
+    while True:
+        waiting = hooks / "waiting"
+        lines = waiting.read_text().split("\n")[:-1] if waiting.exists() else []
+        if len(set(lines)) >= count:
+            return {int(line) for line in lines}
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, f"only {lines} reached the hook"
+        time.sleep(0.05)
+
+
 def release(hooks: Path) -> None:
     (hooks / "go").touch()
 

@@ -24,6 +24,7 @@ from tests.experiments.executors.commands import (
     start,
     wait_for,
     waiting_pid,
+    waiting_pids,
 )
 
 SMALL = {"task": "digits_mlp", "seeds": 2, "epochs": 2, "quiet": True}
@@ -58,6 +59,20 @@ def test_make_executor_chooses_by_jobs_and_checks_its_options():
         make_executor("local", 2, address="auto")
     assert threads_per_worker(2, cores=2) == 1 and threads_per_worker(3, cores=16) == 5
     assert threads_per_worker(4, cores=2) == 1  # never 0
+
+
+def test_workers_started_early_are_taken_by_the_next_make_executor_for_their_count():
+    from actlab.experiments.executors import prestart
+
+    prestart("local", 0)  # refused later, by make_executor, where the caller expects it
+    prestart("ray", 2)  # nothing to start early
+    prestart("local", 1)
+    prestart("local", 2)
+    with make_executor("local", 2) as early:
+        assert isinstance(early, ProcessExecutor)
+        assert len(early._processes()) == 1  # its one worker process, already started
+        with make_executor("local", 2) as later:  # a second call starts its own
+            assert later is not early and later._processes() == []
 
 
 def test_an_activation_registered_by_hand_cannot_go_to_workers(tmp_path):
@@ -139,6 +154,27 @@ def test_ctrl_c_stops_the_workers_and_marks_their_runs_interrupted(tmp_path):
     assert code == 130, err
     assert "interrupted during blocking_relu seed 0" in err and "Traceback" not in err
     assert runs(db) == [("blocking_relu", 0, "interrupted", 1), ("relu", 0, "finished", 1)]
+
+
+@pytest.mark.slow
+def test_the_driver_trains_runs_itself_beside_its_worker_and_ctrl_c_stops_both(tmp_path):
+    db = tmp_path / "driver.db"
+    # relu 0 goes to the driver's own thread, blocking_relu 0 to the one worker process
+    # (where it waits); relu 1, then blocking_relu 1 go to the driver, which waits too
+    # (which of the two reaches the hook first depends on the worker's start-up).
+    process = start(db, [*BLOCKED, "--seeds", "2", "--jobs", "2"], hooks=tmp_path)
+    waiting = waiting_pids(tmp_path, process, 2)
+    assert len(waiting) == 2 and process.pid in waiting
+    assert runs(db) == [("blocking_relu", 0, "running", 1), ("blocking_relu", 1, "running", 1),
+                        ("relu", 0, "finished", 1), ("relu", 1, "finished", 1)]  # fmt: skip
+    process.send_signal(signal.SIGINT)
+    release(tmp_path)
+    code, _, err = finish(process)
+    assert code == 130, err
+    assert "Traceback" not in err
+    assert runs(db) == [("blocking_relu", 0, "interrupted", 1),
+                        ("blocking_relu", 1, "interrupted", 1),
+                        ("relu", 0, "finished", 1), ("relu", 1, "finished", 1)]  # fmt: skip
 
 
 def test_the_cli_refuses_ray_options_without_ray(tmp_path):

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from actlab.cli import app
 from actlab.experiments import Store, compare
 from actlab.experiments.executors import make_executor
+from actlab.tune import tune
 from tests.experiments.executors.commands import BLOCKED, finish, runs, start, waiting_pid
 from tests.experiments.executors.test_processes import (
     EPOCH_RESULTS,
@@ -29,6 +30,7 @@ from tests.experiments.executors.test_processes import (
     STATISTICS,
     stored,
 )
+from tests.tune.test_executors import trials_of
 
 #: A cluster on this machine for the tests: no token to hand around.
 RAY_ENV = {"RAY_AUTH_MODE": "disabled"}
@@ -121,6 +123,25 @@ def test_a_killed_ray_worker_fails_its_run_and_the_comparison_goes_on(ray_addres
     code, _, err = finish(start(db, command, env=RAY_ENV))
     assert code == 0, err
     assert runs(db) == [("blocking_relu", 0, "finished", 2), ("relu", 0, "finished", 1)]
+
+
+@pytest.mark.slow
+def test_tune_on_ray_finds_the_trials_of_the_local_executor(ray_address, tmp_path, monkeypatch):
+    for name, value in RAY_ENV.items():
+        monkeypatch.setenv(name, value)
+    fast = {"task": "digits_mlp", "epochs": 2, "sampler": "random", "sampler_seed": 0,
+            "quiet": True, "confirm": False}  # fmt: skip
+    local = tune(["relu", "leaky_relu"], trials=3, db=tmp_path / "local.db", **fast)
+    on_ray = tune(["relu", "leaky_relu"], trials=3, db=tmp_path / "ray.db", executor="ray",
+                  address=ray_address, **fast)  # fmt: skip
+    assert trials_of(on_ray) == trials_of(local)
+    trained = [t for t in on_ray.study().trials if "same_as" not in t.user_attrs]
+    for trial in trained:  # epochs come back with each run, to the pruner too
+        assert len(trial.intermediate_values) == 2
+    with Store(tmp_path / "ray.db", readonly=True) as store:
+        runs = store.runs()
+    assert {config["executor"]["kind"] for config in runs["config"]} == {"ray"}
+    assert len(runs) == len(trained) >= 1
 
 
 def test_without_ray_the_error_names_the_extra(tmp_path, monkeypatch):

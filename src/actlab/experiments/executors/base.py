@@ -35,6 +35,7 @@ class Executor:
     The driver (`actlab.experiments.driver`) claims each run in the store, then `submit`s
     it; it never has more than `slots` runs in flight. `wait` passes each event that arrives
     within `timeout` seconds to `handle`, in the driver's thread. After `stop` (Ctrl-C),
+    or `cancel` for one run,
     runs in flight stop at their next batch or epoch boundary and come back 'interrupted'
     (or 'finished', if they were done). `close` ends the workers; a run still in flight
     then is the driver's to mark. Executors are context managers that close on exit.
@@ -58,6 +59,11 @@ class Executor:
     def prestart(self) -> None:
         """Start what can start before the setup is known (local worker processes, which
         then import their framework while the driver imports its own)."""
+
+    def cancel(self, key: RunKey) -> None:
+        """Ask the run `key` in flight to stop at its next batch or epoch boundary (a pruned
+        tuning trial's); it comes back 'interrupted' (or 'finished', if it was done)."""
+        raise NotImplementedError
 
     def stop(self) -> None:
         """Ask the runs in flight to stop at their next boundary (the in-process executor

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from actlab.experiments.executors.base import EpochDone, Event, Executor, RunDone
 from actlab.experiments.executors.work import RunJob, Setup, execute, prepare, warm_up
 from actlab.experiments.interrupts import ComparisonInterrupted
+from actlab.experiments.store import RunKey
 
 
 class LocalExecutor(Executor):
@@ -23,6 +24,7 @@ class LocalExecutor(Executor):
         self._task = None
         self._data = None
         self._stop_requested: Callable[[], bool] = lambda: False
+        self._cancelled: RunKey | None = None
 
     def start(self, setup: Setup, data, stop_requested: Callable[[], bool]) -> None:
         self._setup, self._data, self._stop_requested = setup, data, stop_requested
@@ -44,9 +46,14 @@ class LocalExecutor(Executor):
             return
         job = self._queue.popleft()
         assert self._setup is not None
+        self._cancelled = None
         report = execute(
             self._task, self._data, job, self._setup,
             on_epoch=lambda record: handle(EpochDone(job.key, record)),
-            stop_requested=self._stop_requested,
+            stop_requested=lambda: self._cancelled == job.key or self._stop_requested(),
         )  # fmt: skip
         handle(RunDone(job.key, report))
+
+    def cancel(self, key: RunKey) -> None:
+        """Stop the run training now (`handle` is called inside it) if it is `key`'s."""
+        self._cancelled = key

@@ -1,16 +1,23 @@
-"""Local worker processes (``--jobs N``): N runs at once on this machine.
+"""Local workers (``--jobs N``): N runs at once on this machine, one of them in the driver.
 
-Each worker is a fresh interpreter (the spawn start method: nothing of the driver's
-TensorFlow state is inherited), started with its framework thread pools held to
-cores // N (`work.thread_environment`), so N workers do not oversubscribe the cores. A
-worker loads the user modules, makes its untimed warm-up, then trains the runs it is sent,
-one at a time, and sends back each epoch as it ends and each run's report, on a pipe of its
-own: a worker killed mid-message spoils only its own pipe. A worker that dies (killed, out of
-memory, a crash in native code) is seen through its process sentinel: its run comes back
-'lost' and a new worker takes its place when one is needed.
+The driver process trains runs itself, in a thread of its own (it has imported its
+framework anyway, and has the data), and starts N - 1 worker processes beside it: fresh
+interpreters (the spawn start method: nothing of the driver's TensorFlow state is
+inherited), started as early as possible (`prestart`, before the driver loads anything) so
+that their framework import overlaps the driver's. Every one of them holds its framework
+thread pools to cores // N (`work.thread_environment` for the processes, `work.limit_threads`
+in the driver), so N workers do not oversubscribe the cores. Each makes its untimed warm-up,
+then trains the runs it is sent, one at a time, and sends back each epoch as it ends and
+each run's report on a pipe of its own: a worker killed mid-message spoils only its own pipe.
 
-Workers ignore SIGINT: Ctrl-C at a terminal reaches the driver, which asks them (a shared
-event) to stop at the next batch or epoch boundary.
+A run is given to a worker when the driver submits it (the driver's own thread first, then
+the processes), and waits in that worker's pipe while it starts. A worker process that dies
+(killed, out of memory, a crash in native code) is seen through its process sentinel: its
+run comes back 'lost', and a run that was lost once is only started again in a worker
+process (a new one, when none is free), never in the driver.
+
+Workers ignore SIGINT: Ctrl-C at a terminal reaches the driver, which asks them all (a
+shared event) to stop at the next batch or epoch boundary.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import queue
 import signal
 import threading
 import time
@@ -39,28 +47,75 @@ from actlab.experiments.executors.work import (
     warm_up,
 )
 from actlab.experiments.interrupts import ComparisonInterrupted
+from actlab.experiments.store import RunKey
 
-#: How long a new worker may take to import, load the data and warm up (seconds).
-START_SECONDS = 600.0
 #: How long closing waits for the workers to end by themselves (seconds).
 CLOSE_SECONDS = 10.0
+WARM_UP = "the warm-up before the first run"
 
 
 class WorkerStartError(RuntimeError):
     """A worker process could not get ready (a user module that fails to load there...)."""
 
 
+class _Outbox:
+    """Messages to one worker process, sent in order by a thread of their own: the first
+    (the setup, with the data) waits until the worker has imported its framework, and the
+    driver must not wait with it."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._messages: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._send_all, daemon=True,
+                                        name="actlab-worker-outbox")  # fmt: skip
+        self._thread.start()
+
+    def put(self, message: Any) -> None:
+        self._messages.put(message)
+
+    def _send_all(self) -> None:
+        while True:
+            message = self._messages.get()
+            try:
+                self._conn.send(message)
+            except (OSError, ValueError):  # the worker died or its pipe is closed: sentinel says
+                return
+            if message is None:
+                return
+
+
 @dataclass
 class _Worker:
-    process: Any  # multiprocessing's SpawnProcess
+    """A worker process (`process`), or the driver's own training thread (`thread`)."""
+
     conn: Connection
+    cancel: Any  # an Event: the run it trains is to stop (set and cleared by the driver)
+    process: Any = None  # multiprocessing's SpawnProcess
+    thread: threading.Thread | None = None
+    outbox: _Outbox | None = None  # a process's; the thread is sent to directly
     job: RunJob | None = None
     epochs: list[dict[str, Any]] = field(default_factory=list)
-    ready: bool = False
+
+    @property
+    def in_driver(self) -> bool:
+        return self.process is None
+
+    def alive(self) -> bool:
+        if self.thread is not None:
+            return self.thread.is_alive()
+        return self.process.is_alive()
+
+    def send(self, message: Any) -> None:
+        if self.outbox is not None:
+            self.outbox.put(message)
+        else:
+            with suppress(OSError):
+                self.conn.send(message)
 
 
 class ProcessExecutor(Executor):
-    """`jobs` worker processes on this machine, each with `threads` framework threads."""
+    """`jobs` workers on this machine, the driver's own thread and `jobs` - 1 processes,
+    each with `threads` framework threads."""
 
     name = "processes"
 
@@ -72,42 +127,54 @@ class ProcessExecutor(Executor):
         self._workers: list[_Worker] = []
         self._setup: Setup | None = None
         self._data = None
-        self._stop_requested: Callable[[], bool] = lambda: False
+        self._lost: set[RunKey] = set()  # runs whose worker died: never again in the driver
 
     def prestart(self) -> None:
-        while len(self._workers) < self.slots:
+        """Start the worker processes now: they import their framework while the driver
+        parses, opens the store and loads the data."""
+        while len(self._processes()) < self.slots - 1:
             self._spawn()
 
     def start(self, setup: Setup, data, stop_requested: Callable[[], bool]) -> None:
+        """Send the processes their setup (they start on it when their import is done), then
+        prepare and warm up the driver's own worker here."""
         setup = dataclasses.replace(setup, threads=self.threads, executor="processes")
-        self._setup, self._data, self._stop_requested = setup, data, stop_requested
+        self._setup, self._data = setup, data
         self.prestart()
-        starting = list(self._workers)
-        # Each send waits until its worker reads the data (after its imports): side by side.
-        senders = [threading.Thread(target=self._send_setup, args=(w,), daemon=True)
-                   for w in starting]  # fmt: skip
-        for sender in senders:
-            sender.start()
-        for worker in starting:
-            self._await_ready(worker)
-        for sender in senders:
-            sender.join()
+        for worker in self._processes():
+            worker.send(("setup", setup, data))
+        task = prepare(setup)  # the driver's threads too, before its framework starts them
+        try:
+            warm_up(task, data, setup, stop_requested)
+        except KeyboardInterrupt:
+            self._stop_event.set()
+            raise ComparisonInterrupted(WARM_UP) from None
+        if stop_requested():
+            self._stop_event.set()
+            raise ComparisonInterrupted(WARM_UP)
+
+        def stop() -> bool:
+            return self._stop_event.is_set() or stop_requested()
+
+        self._start_in_driver(task, data, setup, stop)
 
     def submit(self, job: RunJob) -> None:
-        worker = next((w for w in self._workers if w.job is None and _alive(w)), None)
-        if worker is None:
-            self._workers = [w for w in self._workers if _alive(w) or w.job is not None]
-            worker = self._spawn()
-            self._send_setup(worker)
-            self._await_ready(worker)
+        worker = self._free_worker(in_driver=job.key not in self._lost)
         worker.job, worker.epochs = job, []
-        worker.conn.send(("run", job))
+        worker.cancel.clear()  # its last run has come back: a cancel of it is spent
+        worker.send(("run", job))
+
+    def cancel(self, key: RunKey) -> None:
+        for worker in self._workers:
+            if worker.job is not None and worker.job.key == key:
+                worker.cancel.set()
 
     def wait(self, handle: Callable[[Event], None], timeout: float) -> None:
         busy = [w for w in self._workers if w.job is not None]
         if not busy:
             return
-        wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
+        sentinels = [w.process.sentinel for w in busy if not w.in_driver]
+        wait([w.conn for w in busy] + sentinels, timeout)
         for worker in busy:
             self._drain(worker, handle)
 
@@ -115,17 +182,19 @@ class ProcessExecutor(Executor):
         self._stop_event.set()
 
     def close(self) -> None:
-        """Tell idle workers to end and end busy ones (the driver gave up on their runs: a
-        second Ctrl-C). Idle ones exit by themselves (their framework's teardown takes a
-        second, which the driver does not wait for); a busy one still alive after
-        CLOSE_SECONDS is killed."""
+        """End the workers. Idle processes are ended at once (one may still be starting up:
+        nothing of it is needed, and nothing waits for it); busy ones too (the driver gave up
+        on their runs: a second Ctrl-C), killed if still alive after CLOSE_SECONDS. The
+        driver's own thread is told to end, or to stop at its next boundary."""
         busy = []
         for worker in self._workers:
-            if worker.job is None and _alive(worker):
-                with suppress(OSError):
-                    worker.conn.send(None)
-            else:
-                worker.process.terminate()
+            if worker.in_driver:
+                self._stop_event.set()
+                if worker.job is None:
+                    worker.send(None)
+                continue
+            worker.process.terminate()
+            if worker.job is not None:
                 busy.append(worker)
         deadline = time.monotonic() + CLOSE_SECONDS
         for worker in busy:
@@ -134,47 +203,61 @@ class ProcessExecutor(Executor):
                 worker.process.kill()
                 worker.process.join(5)
         for worker in self._workers:
+            if worker.thread is not None:
+                worker.thread.join(max(0.0, deadline - time.monotonic()))
             worker.conn.close()
         self._workers = []
 
     # -- internals -----------------------------------------------------------------------
 
+    def _processes(self) -> list[_Worker]:
+        return [w for w in self._workers if not w.in_driver]
+
+    def _free_worker(self, in_driver: bool) -> _Worker:
+        """The worker for the next run: the driver's own if free (and `in_driver`), else an
+        idle worker process, else a new one in place of one that died."""
+        idle = [w for w in self._workers if w.job is None and w.alive()]
+        chosen = next((w for w in idle if w.in_driver and in_driver), None)
+        chosen = chosen or next((w for w in idle if not w.in_driver), None)
+        if chosen is not None:
+            return chosen
+        self._workers = [w for w in self._workers if w.alive() or w.job is not None]
+        worker = self._spawn()
+        worker.send(("setup", self._setup, self._data))
+        return worker
+
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe(duplex=True)
+        cancel = self._context.Event()
         process = self._context.Process(
-            target=_worker_main, args=(child, self._stop_event), daemon=True,
+            target=_worker_main, args=(child, self._stop_event, cancel), daemon=True,
             name="actlab-worker",
         )  # fmt: skip
         with _environment(thread_environment(self.threads)):
             process.start()
         child.close()  # the worker's end: closed here, so its death reads as EOF
-        worker = _Worker(process, parent)
+        worker = _Worker(parent, cancel, process=process, outbox=_Outbox(parent))
         self._workers.append(worker)
         return worker
 
-    def _send_setup(self, worker: _Worker) -> None:
-        with suppress(OSError):  # it died at once: _await_ready says how
-            worker.conn.send(("setup", self._setup, self._data))
+    def _start_in_driver(self, task, data, setup: Setup, stop: Callable[[], bool]) -> None:
+        """The driver's own worker: a thread that trains with this thread's Keras settings
+        (Keras keeps its global state, the dtype policy too, per thread)."""
+        import keras
 
-    def _await_ready(self, worker: _Worker) -> None:
-        deadline = time.monotonic() + START_SECONDS
-        while not worker.ready:
-            if self._stop_requested():
-                self._stop_event.set()
-                raise ComparisonInterrupted("the warm-up before the first run")
-            if time.monotonic() > deadline:
-                raise WorkerStartError(f"a worker process was not ready in {START_SECONDS:g} s")
-            wait([worker.conn, worker.process.sentinel], 0.5)
-            message = _receive(worker)
-            if message is None:
-                if not _alive(worker):
-                    raise WorkerStartError(
-                        f"a worker process died while starting ({_death(worker.process)})"
-                    )
-                continue
-            if message[0] == "setup_failed":
-                raise WorkerStartError(f"a worker process could not start: {message[1]}")
-            worker.ready = message[0] == "ready"
+        policy = keras.config.dtype_policy()
+
+        cancel = threading.Event()
+
+        def serve(conn: Connection) -> None:
+            keras.config.set_dtype_policy(policy)
+            _serve(conn, task, data, setup, lambda: cancel.is_set() or stop())
+
+        parent, child = self._context.Pipe(duplex=True)
+        thread = threading.Thread(target=serve, args=(child,), daemon=True,
+                                  name="actlab-driver-worker")  # fmt: skip
+        self._workers.insert(0, _Worker(parent, cancel, thread=thread))
+        thread.start()
 
     def _drain(self, worker: _Worker, handle: Callable[[Event], None]) -> None:
         """Every message the worker has sent; its run 'lost' if it died."""
@@ -182,20 +265,22 @@ class ProcessExecutor(Executor):
             message = _receive(worker)
             if message is None:
                 break
-            kind, key, payload = message
-            if kind == "epoch":
-                worker.epochs.append(payload)
-                handle(EpochDone(key, payload))
-            elif kind == "done":
+            if message[0] == "setup_failed":
+                raise WorkerStartError(f"a worker process could not start: {message[1]}")
+            if message[0] == "epoch":
+                worker.epochs.append(message[2])
+                handle(EpochDone(message[1], message[2]))
+            elif message[0] == "done":
                 worker.job = None
-                handle(RunDone(key, payload))
-        if worker.job is not None and not _alive(worker):
+                handle(RunDone(message[1], message[2]))
+        if worker.job is not None and not worker.alive():
             job, worker.job = worker.job, None
             self._workers.remove(worker)
             worker.conn.close()
+            self._lost.add(job.key)
             error = (
                 f"WorkerDied: the worker process training {job.what} died "
-                f"({_death(worker.process)}); run the same command again to redo it"
+                f"({_death(worker)}); run the same command again to redo it"
             )
             report = RunReport("lost", list(worker.epochs), error=error, summary=error)
             handle(RunDone(job.key, report))
@@ -213,11 +298,10 @@ def _receive(worker: _Worker):
         return None
 
 
-def _alive(worker: _Worker) -> bool:
-    return worker.process.is_alive()
-
-
-def _death(process) -> str:
+def _death(worker: _Worker) -> str:
+    if worker.in_driver:
+        return "the driver's training thread ended"
+    process = worker.process
     process.join(1)
     code = process.exitcode
     if code is None:
@@ -245,7 +329,7 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _worker_main(conn: Connection, stop_event) -> None:
+def _worker_main(conn: Connection, stop_event, cancel) -> None:
     """A worker process: set up, then train each run it is sent until told to end."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
     from actlab.experiments.store import exception_summary
@@ -264,11 +348,16 @@ def _worker_main(conn: Connection, stop_event) -> None:
     except BaseException as error:  # reported to the driver, which raises
         conn.send(("setup_failed", exception_summary(error)))
         return
-    conn.send(("ready",))
+    _serve(conn, task, data, setup, lambda: cancel.is_set() or stop_event.is_set())
+
+
+def _serve(conn: Connection, task, data, setup: Setup, stop: Callable[[], bool]) -> None:
+    """Train each run `conn` sends, sending back its epochs and report, until told to end
+    (a worker process's loop, and the driver's own training thread)."""
     while True:
         try:
             message = conn.recv()
-        except EOFError:  # the driver is gone
+        except (EOFError, OSError):  # the driver is gone
             return
         if message is None:
             return
@@ -277,6 +366,8 @@ def _worker_main(conn: Connection, stop_event) -> None:
         def on_epoch(record, key=job.key):
             conn.send(("epoch", key, record))
 
-        report = execute(task, data, job, setup, on_epoch=on_epoch,
-                         stop_requested=stop_event.is_set)  # fmt: skip
-        conn.send(("done", job.key, report))
+        report = execute(task, data, job, setup, on_epoch=on_epoch, stop_requested=stop)
+        try:
+            conn.send(("done", job.key, report))
+        except OSError:  # the driver is gone (or closed this thread's pipe)
+            return

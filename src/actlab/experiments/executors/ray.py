@@ -32,6 +32,7 @@ from actlab.experiments.executors.work import (
     thread_environment,
     warm_up,
 )
+from actlab.experiments.store import RunKey
 
 MISSING_RAY = (
     "the Ray executor needs Ray, which is not installed: pip install 'actlab[ray]' "
@@ -110,6 +111,12 @@ class RayExecutor(Executor):
         for ref in ready:
             job = self._in_flight.pop(ref)
             handle(RunDone(job.key, self._report(ref, job)))
+
+    def cancel(self, key: RunKey) -> None:
+        for ref, job in list(self._in_flight.items()):
+            if job.key == key:
+                with suppress(Exception):  # already done: its report comes back
+                    self._ray.cancel(ref)
 
     def stop(self) -> None:
         if self._cancelled:

@@ -38,16 +38,19 @@ class Setup:
     executor: str = "local"
     warm_up: tuple[tuple[str, dict[str, Any]], ...] = ()  # (activation, params) to try
     warm_up_seed: int = 0
+    evaluate: bool = True  # False: the test set is not touched (a tuning trial's runs)
 
 
 @dataclass(frozen=True)
 class RunJob:
-    """One (activation, seed) run to train."""
+    """One (activation, seed) run to train; `overrides` change the setup's task for this
+    run only (a tuning trial's learning rate)."""
 
     activation: str
     params: dict[str, Any]
     seed: int
     label: str
+    overrides: dict[str, Any] = field(default_factory=dict)
 
     @property
     def key(self) -> RunKey:
@@ -94,10 +97,12 @@ def execute(
         on_epoch(epoch)
 
     here = environment(setup)
+    if job.overrides:
+        task = task.with_overrides(**job.overrides)
     try:
         outcome = train_one(task, data, job.activation, job.params, job.seed,
                             keep_model=setup.keep_models, on_epoch=record,
-                            stop_requested=stop_requested)  # fmt: skip
+                            stop_requested=stop_requested, evaluate=setup.evaluate)  # fmt: skip
     except KeyboardInterrupt:
         return RunReport("interrupted", epochs, environment=here)
     except USER_ERRORS as error:  # any failure of a user activation is recorded
