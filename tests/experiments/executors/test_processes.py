@@ -93,6 +93,19 @@ def test_an_activation_registered_by_hand_cannot_go_to_workers(tmp_path):
     assert not (tmp_path / "h.db").exists()  # refused before the store is opened
 
 
+def test_workers_train_and_record_under_the_drivers_dtype_policy(tmp_path):
+    import keras
+
+    keras.config.set_dtype_policy("mixed_bfloat16")
+    try:
+        compare(["relu"], db=tmp_path / "mixed.db", jobs=2, **SMALL)
+    finally:
+        keras.config.set_dtype_policy("float32")
+    found = stored(tmp_path / "mixed.db")[0]["config"]
+    assert [config["dtype_policy"] for config in found] == ["mixed_bfloat16"] * SMALL["seeds"]
+    assert {config["executor"]["kind"] for config in found} == {"processes"}
+
+
 @pytest.mark.slow
 def test_jobs_2_stores_what_one_process_stores(tmp_path):
     one = compare(["relu", "tanhexp"], db=tmp_path / "one.db", **SMALL)

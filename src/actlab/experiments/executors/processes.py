@@ -241,16 +241,14 @@ class ProcessExecutor(Executor):
         return worker
 
     def _start_in_driver(self, task, data, setup: Setup, stop: Callable[[], bool]) -> None:
-        """The driver's own worker: a thread that trains with this thread's Keras settings
+        """The driver's own worker: a thread that trains under the setup's dtype policy
         (Keras keeps its global state, the dtype policy too, per thread)."""
         import keras
-
-        policy = keras.config.dtype_policy()
 
         cancel = threading.Event()
 
         def serve(conn: Connection) -> None:
-            keras.config.set_dtype_policy(policy)
+            keras.config.set_dtype_policy(setup.dtype_policy)
             _serve(conn, task, data, setup, lambda: cancel.is_set() or stop())
 
         parent, child = self._context.Pipe(duplex=True)

@@ -27,6 +27,12 @@ REPORT_STATUSES = ("finished", "diverged", "failed", "interrupted", "lost")
 FORWARDED_PREFIXES = ("ACTLAB_", "KERAS_BACKEND")
 
 
+def _current_dtype_policy() -> str:
+    import keras
+
+    return keras.config.dtype_policy().name
+
+
 @dataclass(frozen=True)
 class Setup:
     """What a worker needs once, before its runs."""
@@ -39,6 +45,8 @@ class Setup:
     warm_up: tuple[tuple[str, dict[str, Any]], ...] = ()  # (activation, params) to try
     warm_up_seed: int = 0
     evaluate: bool = True  # False: the test set is not touched (a tuning trial's runs)
+    #: The driver's Keras dtype policy: every worker trains (and records) under it.
+    dtype_policy: str = field(default_factory=_current_dtype_policy)
 
 
 @dataclass(frozen=True)
@@ -131,11 +139,14 @@ def warm_up(task, data, setup: Setup, stop_requested: Callable[[], bool] = lambd
 
 
 def prepare(setup: Setup):
-    """In a fresh worker: limit the framework's threads, load the user modules, and
-    return the Task (what `execute` needs besides the data)."""
+    """In a fresh worker: limit the framework's threads, take the driver's dtype policy, load
+    the user modules, and return the Task (what `execute` needs besides the data)."""
+    import keras
+
     from actlab.tasks import Task
 
     limit_threads(setup.threads)
+    keras.config.set_dtype_policy(setup.dtype_policy)
     load_again(setup.modules)
     return Task.from_dict(setup.task)
 
