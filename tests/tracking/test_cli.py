@@ -75,3 +75,35 @@ def test_a_file_as_the_tensorboard_folder_is_one_line(tmp_path):
     assert "is a file; give a folder" in result.output
     assert "Traceback" not in result.output
     assert path.read_text() == "mine"
+
+
+@pytest.mark.parametrize(
+    ("given", "parsed"),
+    [
+        (["export", "--mlflow"], ["export", "--mlflow", "default"]),
+        (["export", "--mlflow", "--db", "a.db"], ["export", "--mlflow", "default", "--db", "a.db"]),
+        (["export", "--mlflow", "sqlite:///m.db"], ["export", "--mlflow", "sqlite:///m.db"]),
+        (["export", "--db", "a.db"], ["export", "--db", "a.db"]),
+        (["plot", "--", "--mlflow"], ["plot", "--", "--mlflow"]),
+    ],
+)
+def test_mlflow_alone_means_mlflows_default_store(given, parsed):
+    from actlab.cli.tracking import mlflow_alone_means_default
+
+    assert mlflow_alone_means_default(given) == parsed
+
+
+@pytest.mark.slow
+def test_the_actlab_command_takes_mlflow_without_a_uri(tracked, tmp_path):
+    import os
+    import subprocess
+
+    uri = f"sqlite:///{tmp_path / 'default.db'}"
+    db = str(tracked["folder"] / "a.db")
+    env = {**os.environ, "MLFLOW_TRACKING_URI": uri}
+    command = [sys.executable, "-m", "actlab", "export", "--mlflow", "--db", db]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env,
+                          timeout=600)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "sent 2 runs" in done.stderr
+    assert _run_names(uri, tracked["result"].name) == ["elu(alpha=0.5) seed 0", "relu seed 0"]

@@ -68,4 +68,9 @@ app.add_typer(bench.app, name="bench")
 
 
 def main() -> None:
-    app()
+    """The `actlab` command (and ``python -m actlab``)."""
+    import sys
+
+    from actlab.cli.tracking import mlflow_alone_means_default
+
+    app(args=mlflow_alone_means_default(sys.argv[1:]), prog_name="actlab")

@@ -16,10 +16,10 @@ MlflowOption = Annotated[
     str | None,
     typer.Option(
         "--mlflow",
-        metavar="URI",
+        metavar="[URI]",
         help="Send every run to MLflow at this tracking URI (sqlite:///mlflow.db, "
-        f"http://host:5000; '{MLFLOW_DEFAULT}': MLflow's own), one experiment per comparison. "
-        "Needs actlab\\[mlflow].",
+        "http://host:5000), one experiment per comparison; --mlflow alone: MLflow's own "
+        "store (MLFLOW_TRACKING_URI, else ./mlruns). Needs actlab\\[mlflow].",
     ),
 ]
 TensorboardOption = Annotated[
@@ -30,6 +30,21 @@ TensorboardOption = Annotated[
         help="Write one TensorBoard event folder per run under DIR. Needs actlab\\[tensorboard].",
     ),
 ]
+
+
+def mlflow_alone_means_default(args: list[str]) -> list[str]:
+    """The command line with `MLFLOW_DEFAULT` after each ``--mlflow`` that has no URI (last,
+    or before another option): a Typer option always takes a value, so ``--mlflow [URI]``
+    is completed here, before Typer parses it."""
+    completed: list[str] = []
+    for i, arg in enumerate(args):
+        if arg == "--":  # what follows is positional
+            return completed + args[i:]
+        completed.append(arg)
+        following = args[i + 1] if i + 1 < len(args) else "-"
+        if arg == "--mlflow" and following.startswith("-"):
+            completed.append(MLFLOW_DEFAULT)
+    return completed
 
 
 def mlflow_target(uri: str | None) -> str | bool | None:

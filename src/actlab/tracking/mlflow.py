@@ -55,7 +55,7 @@ class MlflowTracker:
 
     @property
     def export_option(self) -> str:
-        return f"--mlflow {self.uri or 'default'}"
+        return f"--mlflow {self.uri}" if self.uri else "--mlflow"
 
     def send(self, run: RunRecord, model: bytes | None = None) -> str | None:
         """Log `run` (with `model`, a ``.keras`` file's bytes) unless it already is there;
