@@ -16,25 +16,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.experiments.executors.commands import HOOKS, rows, start
+
 COMMAND = ["compare", "relu", "sigmoid", "--task", "digits_mlp", "--seeds", "1", "--epochs",
            "60", "--quiet"]  # fmt: skip
-HOOKS = Path(__file__).with_name("blocking_hooks.py")
 BLOCKED = ["compare", "relu", "blocking_relu", "--import", str(HOOKS), "--task", "digits_mlp",
            "--seeds", "1", "--epochs", "3", "--quiet"]  # fmt: skip
-
-
-def _start(db: Path, command=COMMAND, env=None) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "actlab.cli", *command, "--db", str(db)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, **(env or {})},
-    )  # fmt: skip
 
 
 def _start_blocked(db: Path, hooks: Path, block: str, command=BLOCKED) -> subprocess.Popen:
     """A comparison that waits at `block` (see blocking_hooks) once it has written `ready`."""
     env = {"ACTLAB_TEST_HOOKS": str(hooks), "ACTLAB_TEST_BLOCK": block}
-    process = _start(db, command, env)
+    process = start(db, command, env=env)
     deadline = time.monotonic() + 300
     while not (hooks / "ready").exists():
         assert process.poll() is None, process.communicate()
@@ -51,21 +44,11 @@ def _interrupt_and_release(process: subprocess.Popen, hooks: Path) -> str:
     return stderr
 
 
-def _rows(db: Path, sql: str) -> list[tuple]:
-    if not db.exists():
-        return []
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            return conn.execute(sql).fetchall()
-    except sqlite3.OperationalError:  # tables not created yet
-        return []
-
-
 def _wait_until_second_run_is_training(db: Path, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
-        finished = _rows(db, "SELECT count(*) FROM runs WHERE status = 'finished'")
-        training = _rows(
+        finished = rows(db, "SELECT count(*) FROM runs WHERE status = 'finished'")
+        training = rows(
             db,
             "SELECT count(*) FROM runs r JOIN epochs e ON e.run_id = r.id "
             "WHERE r.status = 'running'",
@@ -100,18 +83,18 @@ def _rerun(db: Path, command=COMMAND) -> subprocess.CompletedProcess:
 @pytest.mark.slow
 def test_sigkill_mid_run_then_rerun_completes_every_run_exactly_once(tmp_path):
     db = tmp_path / "killed.db"
-    process = _start(db)
+    process = start(db, COMMAND)
     _wait_until_second_run_is_training(db, process)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
-    statuses = _rows(db, "SELECT activation, status FROM runs ORDER BY activation")
+    statuses = rows(db, "SELECT activation, status FROM runs ORDER BY activation")
     assert statuses == [("relu", "finished"), ("sigmoid", "running")]
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    relu_finished_at = _rows(db, "SELECT finished FROM runs WHERE activation = 'relu'")
+    relu_finished_at = rows(db, "SELECT finished FROM runs WHERE activation = 'relu'")
     done = _rerun(db)
     _check_complete(db)
-    assert _rows(db, "SELECT finished FROM runs WHERE activation = 'relu'") == relu_finished_at
+    assert rows(db, "SELECT finished FROM runs WHERE activation = 'relu'") == relu_finished_at
     assert "sigmoid" in done.stdout and "relu" in done.stdout
 
 
@@ -124,12 +107,12 @@ def test_ctrl_c_marks_the_run_interrupted_and_exits_cleanly(tmp_path):
     assert process.returncode == 130, stderr
     assert "interrupted during blocking_relu seed 0" in stderr and "resume" in stderr
     assert "Traceback" not in stderr
-    assert _rows(db, "SELECT activation, status FROM runs ORDER BY activation") == [
+    assert rows(db, "SELECT activation, status FROM runs ORDER BY activation") == [
         ("blocking_relu", "interrupted"),
         ("relu", "finished"),
     ]
     _rerun(db, BLOCKED)  # without the hooks' folder: nothing blocks
-    assert _rows(db, "SELECT activation, status FROM runs ORDER BY activation") == [
+    assert rows(db, "SELECT activation, status FROM runs ORDER BY activation") == [
         ("blocking_relu", "finished"),
         ("relu", "finished"),
     ]
@@ -144,6 +127,6 @@ def test_ctrl_c_during_the_final_commit_keeps_the_run_and_exits_130(tmp_path):
     stderr = _interrupt_and_release(process, tmp_path)
     assert process.returncode == 130, stderr
     assert "interrupted during relu seed 0" in stderr and "Traceback" not in stderr
-    assert _rows(db, "SELECT activation, status FROM runs") == [("relu", "finished")]
-    assert _rows(db, "SELECT count(*) FROM epochs") == [(2,)]
+    assert rows(db, "SELECT activation, status FROM runs") == [("relu", "finished")]
+    assert rows(db, "SELECT count(*) FROM epochs") == [(2,)]
     assert "relu" in _rerun(db, command).stdout  # nothing left to do: the table at once
