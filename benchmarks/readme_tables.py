@@ -27,7 +27,10 @@ def _num(value, digits: int = 2) -> str:
 def _machine(result: dict) -> str:
     head = result["header"]
     versions = ", ".join(f"{k} {v}" for k, v in head["versions"].items() if k != "python")
-    return f"{head['device']}, {head['machine']['cpus']} cores; {versions}; {head['date'][:10]}"
+    xla = f"; XLA_FLAGS `{head['xla_flags']}`" if head.get("xla_flags") else ""
+    return (
+        f"{head['device']}, {head['machine']['cpus']} cores; {versions}{xla}; {head['date'][:10]}"
+    )
 
 
 def ops_table(result: dict) -> list[str]:

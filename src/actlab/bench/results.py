@@ -73,8 +73,9 @@ class BenchResult:
         versions = ", ".join(f"{k} {v}" for k, v in h["versions"].items())
         machine = h["machine"]
         settings = ", ".join(f"{k} {v}" for k, v in h["settings"].items())
+        xla = f" (XLA_FLAGS: {h['xla_flags']})" if h.get("xla_flags") else ""
         return [
-            f"backend: {h['backend']} on {h['device']}",
+            f"backend: {h['backend']} on {h['device']}{xla}",
             f"machine: {machine['processor']}, {machine['cpus']} cores, {machine['platform']}",
             f"versions: {versions}",
             f"settings: {settings}",
@@ -117,6 +118,7 @@ def header(settings: dict[str, Any]) -> dict[str, Any]:
     return {
         "backend": described["backend"],
         "device": described["device"],
+        "xla_flags": described["xla_flags"],
         "dtype_policy": described["dtype_policy"],
         "versions": described["versions"],
         "machine": described["machine"],

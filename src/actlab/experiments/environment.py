@@ -24,6 +24,16 @@ def describe() -> dict[str, object]:
     return {**_fixed(), "dtype_policy": keras.config.dtype_policy().name}
 
 
+def xla_flags() -> str | None:
+    """``XLA_FLAGS`` on the backends that compile with XLA (TensorFlow's fused kernels, JAX),
+    e.g. the vector width the catalog asks for (`activations.fused.xla`); None elsewhere."""
+    from actlab.activations.fused import XLA_BACKENDS
+
+    if keras.backend.backend() not in XLA_BACKENDS:
+        return None
+    return os.environ.get("XLA_FLAGS", "")
+
+
 def identity() -> dict[str, str]:
     """What makes runs comparable in one table: the backend and the dtype policy now."""
     return {"backend": keras.backend.backend(), "dtype_policy": keras.config.dtype_policy().name}
@@ -78,6 +88,7 @@ def _fixed() -> dict[str, object]:
     return {
         "backend": backend,
         "device": device(),
+        "xla_flags": xla_flags(),
         "versions": {
             "python": platform.python_version(),
             "actlab": _version("actlab"),

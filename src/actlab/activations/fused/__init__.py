@@ -12,6 +12,9 @@ backward kernel that recomputes from the input, so the backward pass keeps the i
   vector-Jacobian product, in an ``autograd.Function`` (`fused.torch`); tensors below
   `torch_min_elements` values run eagerly, where compiling would cost more than it saves.
 
+On TensorFlow and JAX, on an AVX-512 CPU, XLA is asked for 512-bit vector code when the
+catalog loads (`fused.xla`): the fused kernels are bound by their polynomials, not by memory.
+
 Learnable layers use `batch_normalize`: FReLU's batch normalisation through TensorFlow's
 fused kernel, where Keras' portable form costs several passes of its own.
 
@@ -29,6 +32,8 @@ from typing import Any
 
 import keras
 
+from actlab.activations.fused import xla
+
 #: PyTorch's compiled path is opt-in (``ACTLAB_TORCH_COMPILE=1``): measured alone it beats
 #: eager PyTorch, but in a benchmark mixing a dozen activations in one process it ran slower.
 torch_compile = os.environ.get("ACTLAB_TORCH_COMPILE") == "1"
@@ -41,6 +46,7 @@ def native(name: str) -> Callable | None:
 
     Only PyTorch lists any (`fused.torch.NATIVE`): run eagerly, its one-kernel ops beat a chain
     of small ones by up to 10x, where TensorFlow and JAX fuse the catalog's own form instead.
+    (TensorFlow's ``tf.nn.elu`` computes ``exp(x) - 1``: off by 1% at ``x = -1e-6``.)
     """
     if keras.backend.backend() != "torch":
         return None
@@ -63,6 +69,11 @@ def with_native(native_fn: Callable, portable: Callable) -> Callable:
 
 #: The backends with a module here; on any other Keras backend every entry runs op by op.
 FAST_BACKENDS = ("tensorflow", "jax", "torch")
+#: The backends whose fused kernels XLA compiles.
+XLA_BACKENDS = ("tensorflow", "jax")
+
+if keras.backend.backend() in XLA_BACKENDS:
+    xla.prefer_wide_vectors()
 
 
 def fuse(portable: Callable) -> Callable:
