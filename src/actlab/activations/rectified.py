@@ -48,7 +48,7 @@ def softplus_linear(x):
     Twice the softplus so that the slope at 0 is 1 on both sides; the value is continuous at 0
     (both pieces equal `2 ln 2`).
     """
-    negative_part = 2.0 * ops.softplus(where_safe(x <= 0, x, 0.0))
+    negative_part = 2.0 * numerics.log1p(ops.exp(where_safe(x <= 0, x, 0.0)))
     return ops.where(x <= 0, negative_part, x + _SOFTPLUS_AT_ZERO_TWICE)
 
 

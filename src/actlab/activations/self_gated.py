@@ -16,6 +16,7 @@ from actlab.activation_spec import Param, Reference
 from actlab.activations import numerics
 from actlab.activations.numerics import EXP_CAP, hypot, where_safe
 from actlab.activations.registry import registrar
+from actlab.activations.smooth import SMU_ALPHA, SMU_REFERENCE
 
 register = registrar("self_gated", builtin=True)
 
@@ -177,7 +178,7 @@ def tanhexp(x):
 )
 def smish(x, alpha=1.0, beta=1.0):
     """Smish: `f(x) = alpha x tanh(log(1 + sigmoid(beta x)))` (Wang et al., 2022)."""
-    return alpha * x * ops.tanh(ops.log1p(ops.sigmoid(beta * x)))
+    return alpha * x * ops.tanh(numerics.log1p(ops.sigmoid(beta * x)))
 
 
 @register(
@@ -203,7 +204,7 @@ def smish(x, alpha=1.0, beta=1.0):
 )
 def logish(x, alpha=1.0, beta=1.0):
     """Logish: `f(x) = alpha x log(1 + sigmoid(beta x))` (Zhu et al., Neurocomputing 2021)."""
-    return alpha * x * ops.log1p(ops.sigmoid(beta * x))
+    return alpha * x * numerics.log1p(ops.sigmoid(beta * x))
 
 
 @register(
@@ -220,7 +221,7 @@ def logish(x, alpha=1.0, beta=1.0):
 )
 def serf(x):
     """Serf: `f(x) = x erf(softplus(x))` (Nag & Bhattacharyya, 2021)."""
-    return x * ops.erf(ops.softplus(x))
+    return x * ops.erf(numerics.softplus(x))
 
 
 @register(
@@ -369,21 +370,9 @@ def golu(x):
     name="smu",
     formula=r"\frac{(1 + \alpha)\,x + (1 - \alpha)\,x \operatorname{erf}\!\left(\mu (1 - "
     r"\alpha) x\right)}{2}",
-    reference=Reference(
-        "SMU: smooth activation function for deep networks using smoothing maximum technique",
-        year=2021,
-        authors="Biswas, Kumar, Banerjee, Pandey",
-        arxiv="2111.04682",
-    ),
+    reference=SMU_REFERENCE,
     params=(
-        Param(
-            "alpha",
-            0.25,
-            low=0,
-            high=1,
-            high_open=True,
-            doc="slope as x -> -inf (leaky ReLU slope)",
-        ),
+        SMU_ALPHA,
         Param("mu", 1.0, low=0, low_open=True, doc="smoothing; mu -> inf gives leaky ReLU"),
     ),
     properties=("monotonic", "smooth", "self_gated", "zero_centred"),
@@ -417,7 +406,7 @@ def gish(x):
     Written as `x log1p(-expm1(-e^x))`, exact as x -> -inf; the exponent is clipped at
     `EXP_CAP`, where the gate is already ln 2.
     """
-    return x * ops.log1p(-ops.expm1(-ops.exp(ops.minimum(x, EXP_CAP))))
+    return x * numerics.log1p(-ops.expm1(-ops.exp(ops.minimum(x, EXP_CAP))))
 
 
 @register(

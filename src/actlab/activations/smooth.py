@@ -12,6 +12,7 @@ import math
 from keras import ops
 
 from actlab.activation_spec import Param, Reference
+from actlab.activations import numerics
 from actlab.activations.numerics import hypot, where_safe
 from actlab.activations.registry import registrar
 
@@ -42,7 +43,7 @@ def softplus(x):
     The backend's own softplus: exact in both tails, and its gradient at 0 is 1/2 on every
     backend (Keras' ``logaddexp(x, 0)`` on TensorFlow gives 1 there).
     """
-    return ops.softplus(x)
+    return numerics.softplus(x)
 
 
 @register(
@@ -59,7 +60,7 @@ def softplus_beta(x, beta=1.0):
 
     The softplus of Dugas et al. (2001) rescaled; beta = 1 is plain softplus.
     """
-    return ops.softplus(beta * x) / beta
+    return numerics.softplus(beta * x) / beta
 
 
 @register(
@@ -73,7 +74,7 @@ def softplus_beta(x, beta=1.0):
 )
 def log_sigmoid(x):
     """Log-sigmoid: `f(x) = log(sigmoid(x)) = -softplus(-x)`, exact in both tails."""
-    return -ops.softplus(-x)
+    return -numerics.softplus(-x)
 
 
 @register(
@@ -97,8 +98,8 @@ def shifted_softplus(x):
     """
     positive = where_safe(x > 0, x, 0.0)
     negative = where_safe(x <= 0, x, 0.0)
-    right = positive + ops.log1p(ops.expm1(-positive) / 2.0)
-    left = ops.log1p(ops.expm1(negative) / 2.0)
+    right = positive + numerics.log1p(ops.expm1(-positive) / 2.0)
+    left = numerics.log1p(ops.expm1(negative) / 2.0)
     return ops.where(x > 0, right, left)
 
 
@@ -176,25 +177,25 @@ def smelu(x, beta=1.0):
     return ops.where(x >= beta, x, middle)
 
 
+#: The SMU paper's reference and slope parameter, shared by SMU-1 (here) and SMU (self_gated).
+SMU_REFERENCE = Reference(
+    "SMU: smooth activation function for deep networks using smoothing maximum technique",
+    year=2021,
+    authors="Biswas, Kumar, Banerjee, Pandey",
+    arxiv="2111.04682",
+)
+SMU_ALPHA = Param(
+    "alpha", 0.25, low=0, high=1, high_open=True, doc="slope as x -> -inf (leaky ReLU slope)"
+)
+
+
 @register(
     name="smu_1",
     aliases=("smu1",),
     formula=r"\frac{(1 + \alpha)\,x + \sqrt{(1 - \alpha)^2 x^2 + \mu^2}}{2}",
-    reference=Reference(
-        "SMU: smooth activation function for deep networks using smoothing maximum technique",
-        year=2021,
-        authors="Biswas, Kumar, Banerjee, Pandey",
-        arxiv="2111.04682",
-    ),
+    reference=SMU_REFERENCE,
     params=(
-        Param(
-            "alpha",
-            0.25,
-            low=0,
-            high=1,
-            high_open=True,
-            doc="slope as x -> -inf (leaky ReLU slope)",
-        ),
+        SMU_ALPHA,
         Param("mu", 1.0, low=0, low_open=True, doc="smoothing; mu -> 0 gives leaky ReLU"),
     ),
     properties=("monotonic", "smooth"),

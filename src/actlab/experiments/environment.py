@@ -26,7 +26,8 @@ def describe() -> dict[str, object]:
 
 def xla_flags() -> str | None:
     """``XLA_FLAGS`` on the backends that compile with XLA (TensorFlow's fused kernels, JAX),
-    e.g. the vector width the catalog asks for (`activations.fused.xla`); None elsewhere."""
+    e.g. the vector width the catalog asks for on TensorFlow (`activations.fused.xla`); None
+    elsewhere."""
     from actlab.activations.fused import XLA_BACKENDS
 
     if keras.backend.backend() not in XLA_BACKENDS:

@@ -12,8 +12,8 @@ backward kernel that recomputes from the input, so the backward pass keeps the i
   vector-Jacobian product, in an ``autograd.Function`` (`fused.torch`); tensors below
   `torch_min_elements` values run eagerly, where compiling would cost more than it saves.
 
-On TensorFlow and JAX, on an AVX-512 CPU, XLA is asked for 512-bit vector code when the
-catalog loads (`fused.xla`): the fused kernels are bound by their polynomials, not by memory.
+On TensorFlow, on an AVX-512 CPU, XLA is asked for 512-bit vector code when the catalog
+loads (`fused.xla`): the fused kernels are bound by their polynomials, not by memory.
 
 Learnable layers use `batch_normalize`: FReLU's batch normalisation through TensorFlow's
 fused kernel, where Keras' portable form costs several passes of its own.
@@ -72,7 +72,9 @@ FAST_BACKENDS = ("tensorflow", "jax", "torch")
 #: The backends whose fused kernels XLA compiles.
 XLA_BACKENDS = ("tensorflow", "jax")
 
-if keras.backend.backend() in XLA_BACKENDS:
+# TensorFlow only: JAX's XLA (jax 0.10) miscompiles atan in 512-bit vectors (arctan(-4e3)
+# came out 0), and its fused kernels inline into the training step's own compilation anyway.
+if keras.backend.backend() == "tensorflow":
     xla.prefer_wide_vectors()
 
 

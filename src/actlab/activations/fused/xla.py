@@ -1,4 +1,4 @@
-"""XLA on a CPU (TensorFlow's and JAX's fused kernels): 512-bit vectors where the CPU has them.
+"""XLA on a CPU (TensorFlow's fused kernels): 512-bit vectors where the CPU has them.
 
 XLA's CPU compiler emits 256-bit vector code by default, even on a CPU with AVX-512. An
 activation's fused kernel is bound by its exp, tanh, erf or log polynomials, not by memory,
@@ -6,9 +6,10 @@ and with 512-bit vectors it runs up to 1.5x faster (`actlab bench ops`: tanhexp 
 ReLU's forward+backward on TensorFlow; in `cifar10_small_cnn`'s training step 1.25x -> 1.04x).
 
 XLA reads ``XLA_FLAGS`` once per process, at its first compilation, so the flag is set when
-the catalog loads; a process that compiled with XLA before importing actlab keeps its width.
-A width already chosen in ``XLA_FLAGS`` is left as it is: ``--xla_cpu_prefer_vector_width=256``
-there restores XLA's default.
+the catalog loads on TensorFlow (not on JAX, whose XLA miscompiled atan at that width); a
+process that compiled with XLA before importing actlab keeps its width. A width already chosen
+in ``XLA_FLAGS`` is left as it is: ``--xla_cpu_prefer_vector_width=256`` there restores XLA's
+default.
 """
 
 from __future__ import annotations
@@ -29,9 +30,7 @@ def cpu_has_avx512(cpuinfo: Path = _CPUINFO) -> bool:
         text = cpuinfo.read_text(errors="replace")
     except OSError:
         return False
-    return any(
-        line.startswith("flags") and "avx512f" in line.split() for line in text.splitlines()
-    )
+    return any(line.startswith("flags") and "avx512f" in line.split() for line in text.splitlines())
 
 
 def prefer_wide_vectors(
