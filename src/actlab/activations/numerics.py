@@ -57,10 +57,14 @@ def log1p(w):
 
 
 def softplus(x):
-    """``log(1 + e^x)``, exact in both tails: ``max(x, 0) + log1p(e^-|x|)``, ``e^-|x| <= 1``.
+    """``log(1 + e^x)``, exact in both tails.
 
-    Both sides are written with `where`, so the gradient at 0 is sigmoid(0) = 1/2.
+    On TensorFlow ``max(x, 0) + log1p(e^-|x|)`` with `log1p` above (``e^-|x| <= 1``), both
+    sides written with `where` so that the gradient at 0 is sigmoid(0) = 1/2; elsewhere the
+    backend's own softplus, one kernel.
     """
+    if keras.backend.backend() != "tensorflow":
+        return ops.softplus(x)
     positive = x > 0
     return ops.where(positive, x, 0.0) + log1p(ops.exp(ops.where(positive, -x, x)))
 

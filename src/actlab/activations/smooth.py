@@ -40,8 +40,8 @@ _DUGAS_2001 = Reference(
 def softplus(x):
     """Softplus: `f(x) = log(1 + exp(x))`, the smooth ReLU of Dugas et al. (2001).
 
-    The backend's own softplus: exact in both tails, and its gradient at 0 is 1/2 on every
-    backend (Keras' ``logaddexp(x, 0)`` on TensorFlow gives 1 there).
+    `numerics.softplus`: exact in both tails, and its gradient at 0 is 1/2 on every backend
+    (Keras' ``logaddexp(x, 0)`` on TensorFlow gives 1 there).
     """
     return numerics.softplus(x)
 
