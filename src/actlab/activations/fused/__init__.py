@@ -73,7 +73,7 @@ FAST_BACKENDS = ("tensorflow", "jax", "torch")
 XLA_BACKENDS = ("tensorflow", "jax")
 
 # TensorFlow only: JAX's XLA (jax 0.10) miscompiles atan in 512-bit vectors (arctan(-4e3)
-# came out 0), and its fused kernels inline into the training step's own compilation anyway.
+# came out 0), and on JAX the flag would reach the whole jitted training step, not just these.
 if keras.backend.backend() == "tensorflow":
     xla.prefer_wide_vectors()
 

@@ -3,7 +3,8 @@
 XLA's CPU compiler emits 256-bit vector code by default, even on a CPU with AVX-512. An
 activation's fused kernel is bound by its exp, tanh, erf or log polynomials, not by memory,
 and with 512-bit vectors it runs up to 1.5x faster (`actlab bench ops`: tanhexp 2.2x -> 1.4x
-ReLU's forward+backward on TensorFlow; in `cifar10_small_cnn`'s training step 1.25x -> 1.04x).
+ReLU's forward+backward on TensorFlow; in one run of `cifar10_small_cnn`'s training step
+1.25x -> 1.04x).
 
 XLA reads ``XLA_FLAGS`` once per process, at its first compilation, so the flag is set when
 the catalog loads on TensorFlow (not on JAX, whose XLA miscompiled atan at that width); a
