@@ -60,8 +60,14 @@ def test_fast_path_matches_portable_form(name, params, dtype):
     np.testing.assert_allclose(g_fast[smooth], g_portable[smooth], rtol=RTOL[dtype], atol=1e-6)
 
 
-def test_native_kernels_only_on_pytorch():
-    expected = {"silu", "elu", "celu", "selu", "mish", "softsign"} if BACKEND == "torch" else set()
+NATIVE = {
+    "torch": {"silu", "elu", "celu", "selu", "mish", "softsign"},
+    "tensorflow": {"tanh", "softsign", "relu6"},
+}
+
+
+def test_native_kernels_per_backend():
+    expected = NATIVE.get(BACKEND, set())
     assert {n for n in activations.names() if fused.native(n)} == expected
 
 

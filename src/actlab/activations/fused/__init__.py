@@ -44,15 +44,17 @@ torch_min_elements = 65536
 def native(name: str) -> Callable | None:
     """The current backend's own kernel for catalog entry `name`, where it has one.
 
-    Only PyTorch lists any (`fused.torch.NATIVE`): run eagerly, its one-kernel ops beat a chain
-    of small ones by up to 10x, where TensorFlow and JAX fuse the catalog's own form instead.
-    (TensorFlow's ``tf.nn.elu`` computes ``exp(x) - 1``: off by 1% at ``x = -1e-6``.)
+    Listed in each backend module's ``NATIVE``: PyTorch's one-kernel ops, which run eagerly
+    beat a chain of small ones by up to 10x, and TensorFlow's for the functions whose
+    gradient its kernel takes from the output (``tanh``) or in one pass (``relu6``,
+    ``softsign``), which the XLA kernel cannot beat. Only kernels that compute the catalog's
+    function to its precision are listed: ``tf.nn.elu`` and ``tf.nn.selu`` compute
+    ``exp(x) - 1`` (1% off at ``x = -1e-6``), ``tf.nn.leaky_relu`` has slope ``alpha`` at 0.
     """
-    if keras.backend.backend() != "torch":
+    if keras.backend.backend() not in NATIVE_BACKENDS:
         return None
-    from actlab.activations.fused import torch
-
-    return torch.NATIVE.get(name)
+    backend = importlib.import_module(f"actlab.activations.fused.{keras.backend.backend()}")
+    return backend.NATIVE.get(name)
 
 
 def with_native(native_fn: Callable, portable: Callable) -> Callable:
@@ -69,6 +71,8 @@ def with_native(native_fn: Callable, portable: Callable) -> Callable:
 
 #: The backends with a module here; on any other Keras backend every entry runs op by op.
 FAST_BACKENDS = ("tensorflow", "jax", "torch")
+#: The backends whose module lists kernels of their own (`native`).
+NATIVE_BACKENDS = ("tensorflow", "torch")
 #: The backends whose fused kernels XLA compiles.
 XLA_BACKENDS = ("tensorflow", "jax")
 

@@ -28,6 +28,10 @@ class _OwnRetracingFilter(logging.Filter):
 tf.get_logger().addFilter(_OwnRetracingFilter())
 
 
+#: Catalog entries that TensorFlow computes with a kernel of its own (see `fused.native`).
+NATIVE: dict[str, Callable] = {"tanh": tf.tanh, "softsign": tf.nn.softsign, "relu6": tf.nn.relu6}
+
+
 def compile_kernel(f: Callable) -> Callable:
     """``f`` as one XLA kernel forward and one backward, keeping only its input."""
 
