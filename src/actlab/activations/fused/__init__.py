@@ -76,7 +76,7 @@ NATIVE_BACKENDS = ("tensorflow", "torch")
 #: The backends whose fused kernels XLA compiles.
 XLA_BACKENDS = ("tensorflow", "jax")
 
-# TensorFlow only: JAX's XLA (jax 0.10) miscompiles atan in 512-bit vectors (arctan(-4e3)
+# TensorFlow only: JAX's XLA (jax 0.10) miscompiles atan in 512-bit vectors (arctan(-4.2e3)
 # came out 0), and on JAX the flag would reach the whole jitted training step, not just these.
 if keras.backend.backend() == "tensorflow":
     xla.prefer_wide_vectors()
