@@ -3,6 +3,10 @@ trials of one process, and the study's total caps every process on the study."""
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+
 import optuna
 import pytest
 
@@ -10,6 +14,15 @@ from actlab.experiments import Store
 from actlab.experiments import training as training_module
 from actlab.tune import TuneError, default_storage, tune
 from actlab.tune.trials import TrialLoop, past_total
+from tests.experiments.executors.commands import (
+    HOOKS,
+    finish,
+    release,
+    rows,
+    runs,
+    start,
+    waiting_pid,
+)
 
 COMPLETE = optuna.trial.TrialState.COMPLETE
 
@@ -87,3 +100,27 @@ def test_with_jobs_2_the_pruner_stops_runs_in_the_driver_and_in_the_worker(tmp_p
     study = optuna.load_study(study_name=runs["config"][0]["tune"]["study"],
                               storage=default_storage(db))  # fmt: skip
     assert [sorted(t.intermediate_values) for t in study.trials] == [[0], [0]]
+
+
+@pytest.mark.slow
+def test_a_trial_whose_worker_is_killed_is_trained_again_with_retries(tmp_path):
+    db = tmp_path / "retried.db"
+    # Trial 0 trains in the driver's own thread; trial 1 in the worker process, which waits
+    # in its run (not in its warm-up) until the test kills it, and the new one until `go`.
+    args = ["tune", "blocking_leaky_relu", "--import", str(HOOKS), "--task", "digits_mlp",
+            "--trials", "2", "--epochs", "2", "--sampler", "random", "--pruner", "none",
+            "--no-confirm", "--quiet", "--jobs", "2", "--retries", "1"]  # fmt: skip
+    process = start(db, args, hooks=tmp_path, env={"ACTLAB_TEST_BLOCK": "worker-run"})
+    first = waiting_pid(tmp_path, process)
+    assert first != process.pid
+    os.kill(first, signal.SIGKILL)
+    waiting_pid(tmp_path, process, old=first)  # a new worker, waiting in the same run
+    release(tmp_path)
+    code, _, err = finish(process)
+    assert code == 0, err
+    assert runs(db) == [("blocking_leaky_relu", 0, "finished", 1),
+                        ("blocking_leaky_relu", 0, "finished", 2)]  # fmt: skip
+    study_name = rows(db, "SELECT config FROM runs LIMIT 1")[0][0]
+    study = optuna.load_study(study_name=json.loads(study_name)["tune"]["study"],
+                              storage=default_storage(db))  # fmt: skip
+    assert [t.state.name for t in study.trials] == ["COMPLETE", "COMPLETE"]

@@ -30,6 +30,7 @@ from actlab.cli.experiments import (
     ExecutorOption,
     GpusPerRunOption,
     JobsOption,
+    RetriesOption,
     print_summary,
 )
 
@@ -93,6 +94,7 @@ def tune(
     address: AddressOption = None,
     cpus_per_run: CpusPerRunOption = None,
     gpus_per_run: GpusPerRunOption = None,
+    retries: RetriesOption = 0,
 ) -> None:
     """Tune an activation's parameters (or choose the activation) with Optuna on a validation
     split, then confirm the best against the baseline on fresh seeds and the test set."""
@@ -111,7 +113,7 @@ def tune(
             sampler=sampler, pruner=pruner, epochs=epochs, overrides=overrides(set_ or []),
             confirm=not no_confirm, baseline=baseline, confirm_seeds=confirm_seeds, test=test,
             db=db, data_dir=data_dir, quiet=quiet, jobs=jobs, executor=executor, address=address,
-            cpus_per_run=cpus_per_run, gpus_per_run=gpus_per_run,
+            cpus_per_run=cpus_per_run, gpus_per_run=gpus_per_run, retries=retries,
         )  # fmt: skip
         if report is not None:
             _write_report(result, report)

@@ -138,7 +138,7 @@ def compare(
     default store) and written to TensorBoard event folders under `tensorboard` (see
     `actlab.tracking`); a tracker that fails is warned about once and the comparison goes on.
     """
-    retries = _retry_count(retries)
+    retries = retry_count(retries)
     runner = make_executor(executor, jobs, address=address, cpus_per_run=cpus_per_run,
                            gpus_per_run=gpus_per_run)  # fmt: skip
     runner.prestart()  # local workers import their framework while this process does
@@ -266,7 +266,8 @@ def _in_order(pending: list[tuple[BoundActivation, int]]) -> list[BoundActivatio
     return list({c.label: c for c, _ in pending}.values())
 
 
-def _retry_count(retries: int) -> int:
+def retry_count(retries: int) -> int:
+    """`retries`, checked: a whole number, 0 or more."""
     if not is_integer(retries) or operator.index(retries) < 0:
         raise ValueError(f"retries must be a whole number, 0 or more, got {retries!r}")
     return operator.index(retries)

@@ -15,7 +15,7 @@ from actlab.experiments import Candidate, Store, compare, user_modules
 from actlab.experiments.executors import Executor, Setup, make_executor
 from actlab.experiments.interrupts import InterruptFlag
 from actlab.experiments.progress import Progress
-from actlab.experiments.runner import DEFAULT_DB, check_reachable, default_name
+from actlab.experiments.runner import DEFAULT_DB, check_reachable, default_name, retry_count
 from actlab.experiments.significance import DEFAULT_TEST, check_test
 from actlab.tune.pruning import METRICS
 from actlab.tune.result import TuneResult
@@ -62,6 +62,7 @@ def tune(
     address: str | None = None,
     cpus_per_run: float | None = None,
     gpus_per_run: float | None = None,
+    retries: int = 0,
 ) -> TuneResult:
     """Search `activations`' parameters (a list: the activation too) on a validation split,
     until the study holds `trials` complete or pruned trials, then confirm the best.
@@ -82,7 +83,8 @@ def tune(
     `jobs`, `executor`, `address`, `cpus_per_run` and `gpus_per_run` choose who trains, as
     for `actlab.compare`: `jobs` trials at once (this process and local worker processes, or
     Ray tasks), their results told to Optuna by this process; several processes on one study
-    never take it past `trials`. The confirmation trains the same way.
+    never take it past `trials`. A run whose worker died is started again `retries` times,
+    then its trial ends failed. The confirmation trains the same way.
 
     With `confirm`, the best configuration and `baseline` are compared (`actlab.compare`,
     on the test set) on `confirm_seeds` fresh seeds, as comparison ``<study>/confirm-<n>``
@@ -90,7 +92,8 @@ def tune(
     """
     names = [activations] if isinstance(activations, str) else list(activations)
     executors = {"jobs": jobs, "executor": executor, "address": address,
-                 "cpus_per_run": cpus_per_run, "gpus_per_run": gpus_per_run}  # fmt: skip
+                 "cpus_per_run": cpus_per_run, "gpus_per_run": gpus_per_run,
+                 "retries": retry_count(retries)}  # fmt: skip
     runner = make_executor(executor, jobs, address=address, cpus_per_run=cpus_per_run,
                            gpus_per_run=gpus_per_run)  # fmt: skip
     runner.prestart()  # local workers import their framework while this process goes on
@@ -100,7 +103,7 @@ def tune(
                         metric=metric, sampler=sampler, pruner=pruner, sampler_seed=sampler_seed,
                         overrides=_with_epochs(overrides, epochs), baseline=baseline,
                         confirm_seeds=confirm_seeds, test=test, db=db, data_dir=data_dir,
-                        quiet=quiet)  # fmt: skip
+                        quiet=quiet, retries=executors["retries"])  # fmt: skip
     if not confirm:
         return result
     base_task = tasks.get(task, **_with_epochs(overrides, epochs))
@@ -119,7 +122,7 @@ def _with_epochs(overrides: dict[str, Any] | None, epochs: int | None) -> dict[s
 
 def _study(runner: Executor, names: list[str], task: str, trials: int, *, params, tune_lr,
            storage, study, seeds_per_trial, metric, sampler, pruner, sampler_seed, overrides,
-           baseline, confirm_seeds, test, db, data_dir, quiet) -> TuneResult:  # fmt: skip
+           baseline, confirm_seeds, test, db, data_dir, quiet, retries) -> TuneResult:  # fmt: skip
     """The study's trials (those it still needs), then its best trial."""
     _check_counts(trials=trials, seeds_per_trial=seeds_per_trial, confirm_seeds=confirm_seeds)
     _check_choice("metric", metric, METRICS)
@@ -154,7 +157,8 @@ def _study(runner: Executor, names: list[str], task: str, trials: int, *, params
             with Progress(remaining, trial_task.epochs * seeds_per_trial, quiet=quiet) as bar:
                 TrialLoop(the_study, the_storage, store, space, trial_task,
                           {**overrides, "validation": "split"}, trial_seeds, metric, trials,
-                          remaining, runner, interrupted, bar).run(setup, data)  # fmt: skip
+                          remaining, runner, interrupted, bar, retries=retries,
+                          ).run(setup, data)  # fmt: skip
     return _best(the_study, space, url, Path(db), metric, trial_seeds)
 
 

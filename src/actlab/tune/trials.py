@@ -72,6 +72,7 @@ class _Trial:
     config: dict[str, Any] = field(default_factory=dict)
     epochs: list[dict[str, Any]] = field(default_factory=list)  # of the run in flight
     pruned_epoch: int | None = None
+    retries_left: int = 0  # of the run in flight: times it is started again if its worker dies
 
     @property
     def number(self) -> int:
@@ -101,6 +102,7 @@ class TrialLoop:
     executor: Executor
     interrupted: Callable[[], bool]
     progress: Any  # experiments.progress.Progress
+    retries: int = 0  # times a run whose worker died is started again, then its trial failed
     _active: dict[int, _Trial] = field(default_factory=dict)  # by trial number
     _flights: dict[RunKey, _Trial] = field(default_factory=dict)
     _waiting: list[_Trial] = field(default_factory=list)  # their run's twin is in flight
@@ -212,17 +214,32 @@ class TrialLoop:
         if job.key in self._flights:
             self._waiting.append(active)
             return
+        active.retries_left = self.retries
         active.config = {
             "task": active.task.to_dict(), "overrides": active.overrides,
             "activation": job.activation, "params": job.params, "seed": seed,
             "tune": {"study": self.study.study_name, "trial": active.number},
             **environment.describe(),
         }  # fmt: skip
+        self._start_run(active, job)
+
+    def _start_run(self, active: _Trial, job: RunJob) -> None:
         active.run_id = self.store.start_run(active.comparison_id, job.activation, job.params,
-                                             seed, active.config)  # fmt: skip
+                                             job.seed, active.config)  # fmt: skip
         active.epochs, active.pruned_epoch = [], None
         self._flights[job.key] = active
         self.executor.submit(job)
+
+    def _retried(self, active: _Trial, report: RunReport) -> bool:
+        """Start a run whose worker died again, while it has retries left (as `compare`
+        does: the executor gives it to a worker process, never to this one)."""
+        if (report.status != "lost" or active.retries_left == 0 or self._stopping
+                or active.pruned_epoch is not None or active.job is None):  # fmt: skip
+            return False
+        active.retries_left -= 1
+        self.progress.note(f"{active.what}: {report.summary}; starting it again")
+        self._start_run(active, active.job)
+        return True
 
     def _took_earlier_value(self, active: _Trial) -> bool:
         earlier = _same_complete_trial(active.trial)
@@ -243,7 +260,7 @@ class TrialLoop:
             self.store.add_epoch(active.run_id, **event.record)
             self._epoch(active, event.record, live=True)
             return
-        for record in event.report.epochs[len(active.epochs) :]:  # Ray's come with the report
+        for record in event.report.epochs[len(active.epochs) :]:  # any not told live
             self._epoch(active, record, live=False)
         del self._flights[event.key]
         self._run_ended(active, event.report)
@@ -261,6 +278,8 @@ class TrialLoop:
                 self.executor.cancel(active.job.key)
 
     def _run_ended(self, active: _Trial, report: RunReport) -> None:
+        if self._retried(active, report):
+            return
         config = {**active.config, **report.environment}
         try:
             value = self._record(active, report, config)

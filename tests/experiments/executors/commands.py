@@ -18,10 +18,12 @@ BLOCKED = ["compare", "relu", "blocking_relu", "--import", str(HOOKS), "--task",
 
 def start(db: Path, args: list[str], hooks: Path | None = None,
           env: dict[str, str] | None = None) -> subprocess.Popen:  # fmt: skip
-    """``actlab compare ... --db DB``; with `hooks`, its first blocking_relu call waits."""
-    extra = dict(env or {})
+    """``actlab compare ... --db DB``; with `hooks`, its first blocking_relu call waits
+    (or where `env`'s ``ACTLAB_TEST_BLOCK`` says)."""
+    extra: dict[str, str] = {}
     if hooks is not None:
         extra |= {"ACTLAB_TEST_HOOKS": str(hooks), "ACTLAB_TEST_BLOCK": "activation"}
+    extra |= env or {}
     return subprocess.Popen(
         [sys.executable, "-m", "actlab.cli", *args, "--db", str(db)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
