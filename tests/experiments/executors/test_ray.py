@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import optuna
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -21,7 +22,7 @@ from typer.testing import CliRunner
 from actlab.cli import app
 from actlab.experiments import Store, compare
 from actlab.experiments.executors import make_executor
-from actlab.tune import tune
+from actlab.tune import TuneError, tune
 from tests.experiments.executors.commands import BLOCKED, finish, runs, start, waiting_pid
 from tests.experiments.executors.test_processes import (
     EPOCH_RESULTS,
@@ -159,3 +160,23 @@ def test_without_ray_the_error_names_the_extra(tmp_path, monkeypatch):
         "'actlab[ray]' (or pip install 'ray[default]')"
     ]
     assert not Path(tmp_path / "x.db").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")
+def test_on_ray_the_pruner_stops_a_run_in_flight(ray_address, tmp_path, monkeypatch):
+    """Each epoch comes back as it ends, so a trial pruned after its first epoch stops long
+    before its 40th (the task is cancelled), and its epochs are in the store."""
+    for name, value in RAY_ENV.items():
+        monkeypatch.setenv(name, value)
+    db = tmp_path / "pruned.db"
+    always = optuna.pruners.ThresholdPruner(lower=2.0)  # accuracy never reaches 2
+    with pytest.raises(TuneError, match=r"completed \(trials: 1 pruned\)"):
+        tune("leaky_relu", trials=1, db=db, executor="ray", address=ray_address, pruner=always,
+             task="digits_mlp", epochs=40, sampler="random", quiet=True, confirm=False)  # fmt: skip
+    with Store(db, readonly=True) as store:
+        runs, epochs = store.runs(), store.epochs()
+    assert list(runs["status"]) == ["interrupted"]
+    assert list(runs["error"]) == ["pruned by Optuna after epoch 1"]
+    assert 1 <= len(epochs) < 40
+    assert list(epochs["epoch"]) == list(range(1, len(epochs) + 1))

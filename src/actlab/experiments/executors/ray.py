@@ -7,21 +7,25 @@ claim), and ``ray.get``s each report back to write it to the store. A task's wor
 its loaded task and warm-up for later tasks. The workers get the driver's Keras backend,
 its ACTLAB_* settings and their thread counts through the task's runtime environment.
 
-Ray reports a run only when it ends (no live epochs). A worker that dies (Ray's
-WorkerCrashedError, a lost node) gives a 'lost' run; Ray itself does not retry it
-(max_retries=0): the driver's own retry policy does, the same as for local processes.
-Ctrl-C cancels the tasks in flight (``ray.cancel``), which come back 'interrupted'.
+Each epoch comes back as it ends: the tasks put it in a Ray queue (``ray.util.queue``, an
+actor of no CPU that this driver owns), which `wait` empties before it hands out a run's
+end, so the store gains epoch rows live and a tuning trial's pruner stops a run in flight
+(``ray.cancel``). A worker that dies (Ray's WorkerCrashedError, a lost node) gives a 'lost'
+run; Ray itself does not retry it (max_retries=0): the driver's own retry policy does, the
+same as for local processes. Ctrl-C cancels the tasks in flight (``ray.cancel``), which come
+back 'interrupted'.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import importlib
+import time
 from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
-from actlab.experiments.executors.base import Event, Executor, RunDone
+from actlab.experiments.executors.base import EpochDone, Event, Executor, RunDone
 from actlab.experiments.executors.work import (
     RunJob,
     RunReport,
@@ -33,6 +37,9 @@ from actlab.experiments.executors.work import (
     warm_up,
 )
 from actlab.experiments.store import RunKey
+
+#: How often `wait` looks for epochs while it waits for runs to end (seconds).
+EPOCH_POLL_SECONDS = 0.2
 
 MISSING_RAY = (
     "the Ray executor needs Ray, which is not installed: pip install 'actlab[ray]' "
@@ -74,6 +81,7 @@ class RayExecutor(Executor):
         self._started_ray = False
         self._in_flight: dict[Any, RunJob] = {}
         self._cancelled = False
+        self._epochs: Any = None  # the tasks' ray.util.queue.Queue of (key, epoch record)
 
     def start(self, setup: Setup, data, stop_requested: Callable[[], bool]) -> None:
         ray = self._ray
@@ -87,6 +95,8 @@ class RayExecutor(Executor):
         if self._jobs is None:
             self.slots = self._cluster_slots()
         threads = max(1, int(self.cpus_per_run))
+        from ray.util.queue import Queue
+
         from actlab.tasks import Task
 
         backend = _backend()
@@ -95,22 +105,42 @@ class RayExecutor(Executor):
         self._data_ref = ray.put(data)
         Task.from_dict(setup.task)  # checked here, not in each task
         env = {**forwarded_environment(backend), **thread_environment(threads)}
+        self._epochs = Queue(actor_options={"num_cpus": 0})
         self._remote = ray.remote(_train_run).options(
             num_cpus=self.cpus_per_run, num_gpus=self.gpus_per_run, max_retries=0,
             runtime_env={"env_vars": env},
         )  # fmt: skip
 
     def submit(self, job: RunJob) -> None:
-        ref = self._remote.remote(self._setup_ref, self._data_ref, job)
+        ref = self._remote.remote(self._setup_ref, self._data_ref, job, self._epochs)
         self._in_flight[ref] = job
 
     def wait(self, handle: Callable[[Event], None], timeout: float) -> None:
-        if not self._in_flight:
-            return
-        ready, _ = self._ray.wait(list(self._in_flight), num_returns=1, timeout=timeout)
-        for ref in ready:
-            job = self._in_flight.pop(ref)
-            handle(RunDone(job.key, self._report(ref, job)))
+        deadline = time.monotonic() + timeout
+        while self._in_flight:
+            self._hand_epochs(handle)
+            left = max(0.0, deadline - time.monotonic())
+            ready, _ = self._ray.wait(list(self._in_flight), num_returns=1,
+                                      timeout=min(EPOCH_POLL_SECONDS, left))  # fmt: skip
+            if ready:
+                self._hand_epochs(handle)  # a task puts its epochs before it returns
+                for ref in ready:
+                    job = self._in_flight.pop(ref)
+                    handle(RunDone(job.key, self._report(ref, job)))
+                return
+            if left == 0.0:
+                return
+
+    def _hand_epochs(self, handle: Callable[[Event], None]) -> None:
+        for key, record in self._queued_epochs():
+            handle(EpochDone(key, record))
+
+    def _queued_epochs(self) -> list[tuple[RunKey, dict[str, Any]]]:
+        try:
+            waiting = self._epochs.qsize()
+            return self._epochs.get_nowait_batch(waiting) if waiting else []
+        except self._ray.exceptions.RayError:  # its actor lost with its node: the runs'
+            return []  # reports still bring their epochs
 
     def cancel(self, key: RunKey) -> None:
         for ref, job in list(self._in_flight.items()):
@@ -131,6 +161,10 @@ class RayExecutor(Executor):
             with suppress(Exception):
                 self._ray.cancel(ref, force=True)
         self._in_flight.clear()
+        if self._epochs is not None:
+            with suppress(Exception):
+                self._epochs.shutdown()
+            self._epochs = None
         if self._started_ray:
             self._ray.shutdown()
             self._started_ray = False
@@ -191,15 +225,17 @@ class RayExecutor(Executor):
 _PREPARED: dict[int, Any] = {}  # a setup's task and modules -> its Task, warmed up
 
 
-def _train_run(setup: Setup, data, job: RunJob) -> RunReport:
-    """A Ray task: one run, trained in this worker process (prepared on its first task)."""
+def _train_run(setup: Setup, data, job: RunJob, epochs) -> RunReport:
+    """A Ray task: one run, trained in this worker process (prepared on its first task),
+    each epoch put in the driver's queue `epochs` as it ends."""
     key = hash(repr(setup.task)) ^ hash(tuple(m.name for m in setup.modules))
     task = _PREPARED.get(key)
     if task is None:
         task = prepare(setup)
         warm_up(task, data, setup)
         _PREPARED[key] = task
-    return execute(task, data, job, setup)
+    return execute(task, data, job, setup,
+                   on_epoch=lambda record: epochs.put((job.key, record)))  # fmt: skip
 
 
 def _backend() -> str:
