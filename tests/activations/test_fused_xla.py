@@ -1,4 +1,5 @@
-"""XLA's CPU vector width: 512 bits on an AVX-512 CPU, the user's own choice left alone."""
+"""XLA's CPU vector width: 512 bits on an AVX-512 CPU, the user's own choice left alone; sin
+in vector code."""
 
 from __future__ import annotations
 
@@ -76,3 +77,30 @@ def test_fused_kernels_are_compiled_with_the_width(tmp_path, backend):
     else:
         assert flags == f"--xla_dump_to={dump}"
         assert "<16 x float>" not in ir
+
+
+@pytest.mark.all_backends
+def test_sin_in_a_fused_kernel_is_vector_code_below_the_limit_and_the_library_above(tmp_path):
+    """TensorFlow: XLA's own sin is a library call per value (``llvm.sin`` in its IR). The
+    fused snake's kernel for a tensor within `trig.REDUCTION_LIMIT` has none; the one for a
+    tensor beyond it is the library's."""
+    script = (
+        "import numpy as np, keras\n"
+        "from actlab import activations\n"
+        "snake = activations.get('snake')\n"
+        "x = np.linspace(-3, 3, 4096, dtype='float32')\n"
+        "np.asarray(snake(keras.ops.convert_to_tensor(x)))\n"
+        "x[0] = 1e6\n"
+        "np.asarray(snake(keras.ops.convert_to_tensor(x)))\n"
+    )
+    dump = tmp_path / "dump"
+    env = {**os.environ, "KERAS_BACKEND": "tensorflow", "XLA_FLAGS": f"--xla_dump_to={dump}"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    modules: dict[str, str] = {}
+    for path in dump.glob("*actlab_fused_forward*.ir-with-opt.ll"):
+        module = path.name.split(".")[0]
+        modules[module] = modules.get(module, "") + path.read_text()
+    assert sorted("llvm.sin" in ir for ir in modules.values()) == [False, True]

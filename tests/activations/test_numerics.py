@@ -1,4 +1,5 @@
-"""The catalog's building blocks against mpmath: log1p on (-1, 1] and softplus, value and slope."""
+"""The catalog's building blocks against mpmath: log1p on (-1, 1], softplus, sin, cos and
+arctan, value and slope, fused (where TensorFlow spells them for XLA) and op by op."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import numpy as np
 import pytest
 
 from actlab.activations import fused, numerics
+from actlab.activations.fused import trig
 from tests.activations.backend_grad import value_and_grad
 
 #: float32 values on (-1, 1]: tiny ones (where 1 + w rounds to 1), both ends, and between.
@@ -15,6 +17,16 @@ W = np.concatenate([
     -np.logspace(-0.000001, -12, 200), [0.0], np.logspace(-12, 0, 200),
 ]).astype(np.float32)  # fmt: skip
 X = np.concatenate([-np.logspace(2, -8, 200), [0.0], np.logspace(-8, 2, 200)]).astype(np.float32)
+#: Up to sin's and cos's reduction limit (12800): the float32 values nearest the multiples of
+#: pi/2 (where sin or cos is tiny and its digits hang on the range reduction), and between.
+QUARTER_TURNS = np.float32(np.pi / 2) * np.arange(-8148, 8149, 97, dtype=np.float32)
+TRIG = np.concatenate([
+    QUARTER_TURNS, np.nextafter(QUARTER_TURNS, np.float32(np.inf)), np.linspace(-12800, 12800, 801),
+    X[np.abs(X) < 10], [12800.0, -12800.0],
+]).astype(np.float32)  # fmt: skip
+WIDE = np.concatenate([-np.logspace(30, -8, 300), [0.0], np.logspace(-8, 30, 300)]).astype(
+    np.float32
+)
 
 
 def reference(fn, points) -> tuple[np.ndarray, np.ndarray]:
@@ -29,6 +41,9 @@ def reference(fn, points) -> tuple[np.ndarray, np.ndarray]:
     [
         ("log1p", W, lambda w: mpmath.log1p(w)),
         ("softplus", X, lambda x: mpmath.log1p(mpmath.exp(x))),
+        ("sin", TRIG, mpmath.sin),
+        ("cos", TRIG, mpmath.cos),
+        ("arctan", WIDE, mpmath.atan),
     ],
 )
 @pytest.mark.parametrize("form", ["op by op", "fused"])
@@ -36,6 +51,7 @@ def test_matches_mpmath_in_float32(name, points, exact, form):
     fn = getattr(numerics, name)
     if form == "fused":  # XLA's kernel on TensorFlow and JAX
         fn = fused.fuse(fn)
+    assert np.abs(points).max() <= trig.REDUCTION_LIMIT or name == "arctan"
     got, slope = value_and_grad(fn, points)
     want, want_slope = reference(exact, points)
     tiny = float(np.finfo(np.float32).tiny)
@@ -46,3 +62,27 @@ def test_matches_mpmath_in_float32(name, points, exact, form):
 def test_log1p_of_minus_one_is_minus_infinity():
     got = keras.ops.convert_to_numpy(numerics.log1p(keras.ops.convert_to_tensor([-1.0])))
     assert got[0] == -np.inf
+
+
+@pytest.mark.parametrize(("name", "exact"), [("sin", mpmath.sin), ("cos", mpmath.cos)])
+def test_sin_and_cos_beyond_the_reduction_limit_are_the_librarys(name, exact):
+    """A tensor with one value past 12800 goes to the library's kernel, all of it."""
+    x = np.array([12801.0, -2e4, 1e6, 3e38, 0.5, 3.0], np.float32)
+    got, slope = value_and_grad(fused.fuse(getattr(numerics, name)), x)
+    want, want_slope = reference(exact, x)
+    np.testing.assert_allclose(got, want, rtol=2e-6, atol=1e-7)
+    np.testing.assert_allclose(slope, want_slope, rtol=2e-6, atol=1e-7)
+    special = np.array([np.inf, np.nan, 0.5], np.float32)
+    got, _ = value_and_grad(fused.fuse(getattr(numerics, name)), special)
+    assert np.isnan(got[:2]).all() and got[2] == pytest.approx(float(exact(0.5)), rel=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("name", ["sin", "cos", "arctan"])
+def test_half_precision_trig_is_computed_in_float32(name, dtype):
+    x = np.linspace(-100, 100, 2001).astype(np.float32)
+    got, _ = value_and_grad(fused.fuse(getattr(numerics, name)), x, dtype=dtype)
+    rounded = x.astype(dtype).astype(np.float64)
+    want = getattr(np, name)(rounded)
+    eps = float(np.finfo(dtype).eps) if dtype == "float16" else 2.0**-7
+    np.testing.assert_allclose(got, want, rtol=eps, atol=eps)

@@ -35,7 +35,7 @@ _ODD_SIGMOID_LIKE = (*_SIGMOID_LIKE, "zero_centred")
 )
 def arctan(x):
     """Arctangent: `f(x) = arctan(x)`, a sigmoid with range (-pi/2, pi/2) and 1/x^2 tails."""
-    return ops.arctan(x)
+    return numerics.arctan(x)
 
 
 @register(

@@ -7,6 +7,8 @@ import math
 import keras
 from keras import ops
 
+from actlab.activations.fused import trig, xla
+
 #: e**EXP_CAP is far above every float32 threshold the catalog needs (tanh(e**20) == 1 in
 #: float64) and e**EXP_CAP stays finite, so clipping the exponent keeps gradients finite.
 EXP_CAP = 20.0
@@ -67,6 +69,35 @@ def softplus(x):
         return ops.softplus(x)
     positive = x > 0
     return ops.where(positive, x, 0.0) + log1p(ops.exp(ops.where(positive, -x, x)))
+
+
+def sin(x):
+    """sin(x); inside one of TensorFlow's XLA kernels, a polynomial in vector code
+    (`fused.trig`: XLA's own sin is a library call per value), exact to the library's digits.
+
+    Its range reduction is exact up to `trig.REDUCTION_LIMIT`: the kernel records it, and a
+    tensor holding a larger value (or NaN, or an infinity) takes the library's sin instead.
+    """
+    return _in_xla_kernel(x, ops.sin, "sin", range_limited=True)
+
+
+def cos(x):
+    """cos(x), as `sin` is computed."""
+    return _in_xla_kernel(x, ops.cos, "cos", range_limited=True)
+
+
+def arctan(x):
+    """atan(x); inside one of TensorFlow's XLA kernels, a polynomial (`fused.trig`), for every
+    x."""
+    return _in_xla_kernel(x, ops.arctan, "arctan", range_limited=False)
+
+
+def _in_xla_kernel(x, library, name: str, *, range_limited: bool):
+    trace = xla.kernel_trace()
+    if trace is None or keras.backend.standardize_dtype(x.dtype) == "float64":
+        return library(x)
+    trace.range_limited = trace.range_limited or range_limited
+    return half_in_float32(getattr(trig, name), x)
 
 
 def half_in_float32(fn, x, **kwargs):

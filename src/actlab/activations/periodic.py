@@ -7,6 +7,7 @@ import math
 from keras import ops
 
 from actlab.activation_spec import Param, Reference
+from actlab.activations import numerics
 from actlab.activations.numerics import where_safe
 from actlab.activations.registry import registrar
 
@@ -38,7 +39,7 @@ def _sinc(x):
     for c in reversed(_SINC_SERIES[:-1]):
         series = c + s2 * series
     far = where_safe(ops.logical_not(small), x, 1.0)
-    return ops.where(small, series, ops.sin(far) / far)
+    return ops.where(small, series, numerics.sin(far) / far)
 
 
 def _minus_pi(x):
@@ -67,7 +68,7 @@ def snake(x, alpha=1.0):
 
     Monotonic (its slope is `1 + sin(2 alpha x)`), linear trend plus a periodic ripple.
     """
-    return x + ops.square(ops.sin(alpha * x)) / alpha
+    return x + ops.square(numerics.sin(alpha * x)) / alpha
 
 
 @register(
@@ -85,7 +86,7 @@ def snake(x, alpha=1.0):
 )
 def gcu(x):
     """Growing cosine unit: `f(x) = x cos(x)` (Noel et al., 2021)."""
-    return x * ops.cos(x)
+    return x * numerics.cos(x)
 
 
 @register(
@@ -112,7 +113,7 @@ def gcu(x):
 )
 def sine(x, w0=1.0):
     """Sine: `f(x) = sin(w0 x)`, SIREN's activation (Sitzmann et al., 2020; SIREN uses w0 = 30)."""
-    return ops.sin(w0 * x)
+    return numerics.sin(w0 * x)
 
 
 @register(
@@ -148,7 +149,7 @@ def shifted_sinc_unit(x):
     near = ops.abs(d) < _SERIES_BELOW
     # Away from pi, sin(x) itself is exact where sin(x - pi) of a rounded x - pi is not.
     far = where_safe(ops.logical_not(near), d, 1.0)
-    return ops.where(near, math.pi * _sinc(d), -math.pi * ops.sin(x) / far)
+    return ops.where(near, math.pi * _sinc(d), -math.pi * numerics.sin(x) / far)
 
 
 @register(
@@ -174,5 +175,5 @@ def decaying_sine_unit(x):
     at_minus_pi = pi2 * _sinc(d_plus) / where_safe(near_minus_pi, d_minus, 1.0)
     far_minus = where_safe(elsewhere, d_minus, 1.0)
     far_plus = where_safe(elsewhere, d_plus, 1.0)
-    generic = -pi2 * (ops.sin(x) / far_minus) / far_plus
+    generic = -pi2 * (numerics.sin(x) / far_minus) / far_plus
     return ops.where(near_pi, at_pi, ops.where(near_minus_pi, at_minus_pi, generic))

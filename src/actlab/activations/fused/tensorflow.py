@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import tensorflow as tf
+
+from actlab.activations.fused import trig, xla
 
 
 class _OwnRetracingFilter(logging.Filter):
@@ -33,24 +36,60 @@ NATIVE: dict[str, Callable] = {"tanh": tf.tanh, "softsign": tf.nn.softsign, "rel
 
 
 def compile_kernel(f: Callable) -> Callable:
-    """``f`` as one XLA kernel forward and one backward, keeping only its input."""
+    """``f`` as one XLA kernel forward and one backward, keeping only its input.
+
+    They are traced with the catalog's XLA spellings (`fused.xla.tracing_kernel`); where one
+    holds only up to `trig.REDUCTION_LIMIT`, a tensor with a larger value (or NaN, or an
+    infinity: its max is not below the limit) goes to the same kernels traced without them.
+    """
+    spelled, spelled_forward, traces = _kernels(f, spelled=True)
+    library: list[Callable] = []  # made at the first tensor that needs it
+
+    def kernel(x):
+        spelled_forward.get_concrete_function(x)  # traced for x's signature, if new
+        if not any(trace.range_limited for trace in traces):
+            return spelled(x)
+        if not library:
+            library.append(_kernels(f, spelled=False)[0])
+        within = _max_abs(x) <= trig.REDUCTION_LIMIT
+        return tf.cond(within, lambda: spelled(x), lambda: library[0](x))
+
+    return kernel
+
+
+def _kernels(f: Callable, *, spelled: bool) -> tuple[Callable, Any, list[xla.KernelTrace]]:
+    """The custom-gradient kernel of `f`, its XLA forward, and the traces of its XLA
+    functions (with `spelled`)."""
+    traces: list[xla.KernelTrace] = []
+
+    def traced(x):
+        if not spelled:
+            return f(x)
+        with xla.tracing_kernel() as trace:
+            traces.append(trace)
+            return f(x)
 
     @tf.function(jit_compile=True, autograph=False)
     def actlab_fused_forward(x):
-        return f(x)
+        return traced(x)
 
     @tf.function(jit_compile=True, autograph=False)
     def actlab_fused_backward(x, upstream):
         with tf.GradientTape() as tape:
             tape.watch(x)
-            y = f(x)
+            y = traced(x)
         return tape.gradient(y, x, output_gradients=upstream)
 
     @tf.custom_gradient
     def kernel(x):
         return actlab_fused_forward(x), lambda upstream: actlab_fused_backward(x, upstream)
 
-    return kernel
+    return kernel, actlab_fused_forward, traces
+
+
+@tf.function(jit_compile=True, autograph=False)
+def _max_abs(x):
+    return tf.reduce_max(tf.abs(tf.cast(x, tf.float32)))
 
 
 def batch_normalize_training(layer, x):

@@ -1,4 +1,5 @@
-"""XLA on a CPU (TensorFlow's fused kernels): 512-bit vectors where the CPU has them.
+"""XLA on a CPU (TensorFlow's fused kernels): 512-bit vectors where the CPU has them, and
+vector code for sin, cos and atan.
 
 XLA's CPU compiler emits 256-bit vector code by default, even on a CPU with AVX-512. An
 activation's fused kernel is bound by its exp, tanh, erf or log polynomials, not by memory,
@@ -15,8 +16,11 @@ default.
 
 from __future__ import annotations
 
+import contextvars
 import os
-from collections.abc import MutableMapping
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 VECTOR_WIDTH_FLAG = "--xla_cpu_prefer_vector_width"
@@ -49,3 +53,41 @@ def prefer_wide_vectors(
         return False
     environ["XLA_FLAGS"] = f"{flags} {VECTOR_WIDTH_FLAG}={WIDE}".strip()
     return True
+
+
+# -- Spellings for XLA kernels -------------------------------------------------------------
+#
+# XLA's CPU code computes sin, cos and atan with calls to the scalar C library, one value at a
+# time (its IR holds ``llvm.sin.v16f32``, unrolled into 16 calls): 6-30x ReLU's time. Inside
+# one of TensorFlow's fused kernels, `numerics.sin`, `cos` and `arctan` are polynomials in
+# vector code instead (`fused.trig`). sin's and cos's range reduction is exact only up to
+# `trig.REDUCTION_LIMIT`; a kernel that holds one records it in its trace, and its caller
+# takes the library's kernel for a tensor with a larger value.
+
+
+@dataclass
+class KernelTrace:
+    """What the tracing of one XLA kernel used."""
+
+    range_limited: bool = False  # a polynomial exact only for |x| <= trig.REDUCTION_LIMIT
+
+
+_TRACE: contextvars.ContextVar[KernelTrace | None] = contextvars.ContextVar(
+    "actlab_xla_kernel_trace", default=None
+)
+
+
+@contextmanager
+def tracing_kernel() -> Iterator[KernelTrace]:
+    """While an XLA kernel is traced: the catalog's building blocks take their XLA spellings."""
+    trace = KernelTrace()
+    token = _TRACE.set(trace)
+    try:
+        yield trace
+    finally:
+        _TRACE.reset(token)
+
+
+def kernel_trace() -> KernelTrace | None:
+    """The trace of the XLA kernel being traced now, or None outside one."""
+    return _TRACE.get()
