@@ -62,7 +62,7 @@ def test_fast_path_matches_portable_form(name, params, dtype):
 
 NATIVE = {
     "torch": {"silu", "elu", "celu", "selu", "mish", "softsign"},
-    "tensorflow": {"tanh", "softsign", "relu6"},
+    "tensorflow": {"tanh", "softsign", "relu6", "softmax", "log_softmax"},
 }
 
 

@@ -8,6 +8,7 @@ import mpmath
 import numpy as np
 import pytest
 
+from actlab import activations
 from actlab.activations import fused, numerics
 from actlab.activations.fused import trig
 from tests.activations.backend_grad import value_and_grad
@@ -86,3 +87,15 @@ def test_half_precision_trig_is_computed_in_float32(name, dtype):
     want = getattr(np, name)(rounded)
     eps = float(np.finfo(dtype).eps) if dtype == "float16" else 2.0**-7
     np.testing.assert_allclose(got, want, rtol=eps, atol=eps)
+
+
+@pytest.mark.parametrize("w0", [30.0, 3000.0])
+def test_the_reduction_limit_holds_for_sins_argument_not_the_input(w0):
+    """SIREN's sin(30 x): inputs within 12800 whose argument is not go to the library's sin.
+    (With fused multiply-adds the polynomial's reduction holds far beyond 12800; it fails
+    once round(2 x / pi) is past float32's integers, as with w0 = 3000 here.)"""
+    x = np.linspace(-1e4, 1e4, 2001).astype(np.float32)
+    argument = (np.float32(w0) * x).astype(np.float64)  # as float32 computes it
+    got, slope = value_and_grad(lambda v: activations.get("sine")(v, w0=w0), x)
+    np.testing.assert_allclose(got, np.sin(argument), rtol=2e-6, atol=1e-6)
+    np.testing.assert_allclose(slope, w0 * np.cos(argument), rtol=1e-4, atol=1e-4 * w0)

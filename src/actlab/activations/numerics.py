@@ -75,8 +75,8 @@ def sin(x):
     """sin(x); inside one of TensorFlow's XLA kernels, a polynomial in vector code
     (`fused.trig`: XLA's own sin is a library call per value), exact to the library's digits.
 
-    Its range reduction is exact up to `trig.REDUCTION_LIMIT`: the kernel records it, and a
-    tensor holding a larger value (or NaN, or an infinity) takes the library's sin instead.
+    Its range reduction is exact up to `trig.REDUCTION_LIMIT`: the kernel records its argument,
+    and an input that gives a larger one (or NaN, or an infinity) takes the library's sin.
     """
     return _in_xla_kernel(x, ops.sin, "sin", range_limited=True)
 
@@ -96,7 +96,8 @@ def _in_xla_kernel(x, library, name: str, *, range_limited: bool):
     trace = xla.kernel_trace()
     if trace is None or keras.backend.standardize_dtype(x.dtype) == "float64":
         return library(x)
-    trace.range_limited = trace.range_limited or range_limited
+    if range_limited:
+        trace.limited_arguments.append(x)
     return half_in_float32(getattr(trig, name), x)
 
 

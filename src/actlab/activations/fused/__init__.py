@@ -48,8 +48,9 @@ def native(name: str) -> Callable | None:
 
     Listed in each backend module's ``NATIVE``: PyTorch's one-kernel ops, which run eagerly
     beat a chain of small ones by up to 10x, and TensorFlow's for the functions whose
-    gradient its kernel takes from the output (``tanh``) or in one pass (``relu6``,
-    ``softsign``), which the XLA kernel cannot beat. Only kernels that compute the catalog's
+    gradient its kernel takes from the output (``tanh``, ``softmax``, ``log_softmax``: an
+    XLA kernel recomputes their reductions) or in one pass (``relu6``, ``softsign``), which
+    the XLA kernel cannot beat. Only kernels that compute the catalog's
     function to its precision are listed: ``tf.nn.elu`` and ``tf.nn.selu`` compute
     ``exp(x) - 1`` (1% off at ``x = -1e-6``), ``tf.nn.leaky_relu`` has slope ``alpha`` at 0.
     """

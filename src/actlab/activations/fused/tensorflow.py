@@ -32,26 +32,40 @@ tf.get_logger().addFilter(_OwnRetracingFilter())
 
 
 #: Catalog entries that TensorFlow computes with a kernel of its own (see `fused.native`).
-NATIVE: dict[str, Callable] = {"tanh": tf.tanh, "softsign": tf.nn.softsign, "relu6": tf.nn.relu6}
+NATIVE: dict[str, Callable] = {
+    "tanh": tf.tanh, "softsign": tf.nn.softsign, "relu6": tf.nn.relu6,
+    "softmax": tf.nn.softmax, "log_softmax": tf.nn.log_softmax,  # over the last axis
+}  # fmt: skip
 
 
 def compile_kernel(f: Callable) -> Callable:
     """``f`` as one XLA kernel forward and one backward, keeping only its input.
 
-    They are traced with the catalog's XLA spellings (`fused.xla.tracing_kernel`); where one
-    holds only up to `trig.REDUCTION_LIMIT`, a tensor with a larger value (or NaN, or an
-    infinity: its max is not below the limit) goes to the same kernels traced without them.
+    They are traced with the catalog's XLA spellings (`fused.xla.tracing_kernel`). Where `f`
+    gives a polynomial an argument it is exact for only up to `trig.REDUCTION_LIMIT` (sin's,
+    cos's), one more XLA kernel computes the largest such argument (one read of the input),
+    and an input that gives a larger one (or NaN, or an infinity) goes to the same kernels
+    traced without the spellings.
     """
     spelled, spelled_forward, traces = _kernels(f, spelled=True)
-    library: list[Callable] = []  # made at the first tensor that needs it
+    library: list[Callable] = []  # made at the first input that needs it
+
+    @tf.function(jit_compile=True, autograph=False)
+    def actlab_fused_reach(x):
+        with xla.tracing_kernel() as trace:
+            f(x)
+        return tf.reduce_max(tf.stack([
+            tf.reduce_max(tf.abs(tf.cast(argument, tf.float32)))
+            for argument in trace.limited_arguments
+        ]))  # fmt: skip
 
     def kernel(x):
         spelled_forward.get_concrete_function(x)  # traced for x's signature, if new
-        if not any(trace.range_limited for trace in traces):
+        if not any(trace.limited_arguments for trace in traces):
             return spelled(x)
         if not library:
             library.append(_kernels(f, spelled=False)[0])
-        within = _max_abs(x) <= trig.REDUCTION_LIMIT
+        within = actlab_fused_reach(x) <= trig.REDUCTION_LIMIT
         return tf.cond(within, lambda: spelled(x), lambda: library[0](x))
 
     return kernel
@@ -85,11 +99,6 @@ def _kernels(f: Callable, *, spelled: bool) -> tuple[Callable, Any, list[xla.Ker
         return actlab_fused_forward(x), lambda upstream: actlab_fused_backward(x, upstream)
 
     return kernel, actlab_fused_forward, traces
-
-
-@tf.function(jit_compile=True, autograph=False)
-def _max_abs(x):
-    return tf.reduce_max(tf.abs(tf.cast(x, tf.float32)))
 
 
 def batch_normalize_training(layer, x):

@@ -20,8 +20,9 @@ import contextvars
 import os
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 VECTOR_WIDTH_FLAG = "--xla_cpu_prefer_vector_width"
 WIDE = 512
@@ -61,15 +62,16 @@ def prefer_wide_vectors(
 # time (its IR holds ``llvm.sin.v16f32``, unrolled into 16 calls): 6-30x ReLU's time. Inside
 # one of TensorFlow's fused kernels, `numerics.sin`, `cos` and `arctan` are polynomials in
 # vector code instead (`fused.trig`). sin's and cos's range reduction is exact only up to
-# `trig.REDUCTION_LIMIT`; a kernel that holds one records it in its trace, and its caller
-# takes the library's kernel for a tensor with a larger value.
+# `trig.REDUCTION_LIMIT`; a kernel records the arguments it gives them in its trace, and its
+# caller takes the library's kernel for a tensor that gives a larger one.
 
 
 @dataclass
 class KernelTrace:
     """What the tracing of one XLA kernel used."""
 
-    range_limited: bool = False  # a polynomial exact only for |x| <= trig.REDUCTION_LIMIT
+    #: The arguments of its polynomials that are exact only up to trig.REDUCTION_LIMIT.
+    limited_arguments: list[Any] = field(default_factory=list)
 
 
 _TRACE: contextvars.ContextVar[KernelTrace | None] = contextvars.ContextVar(
