@@ -245,3 +245,21 @@ def test_dsilu_keeps_its_digits_around_its_zero():
     far = np.abs(x - DSILU_ZERO) > 0.003
     assert np.all(error[far] <= VALUE_RTOL * np.abs(expected[far]))
     assert error.max() <= 1e-8
+
+
+@pytest.mark.parametrize("mu", [1.0, 4.35e-9, 1e-30, 1e30])
+def test_smu_1_keeps_its_digits_from_float32s_smallest_to_its_largest(mu):
+    # Its left side is computed scaled by powers of two: where |x| is moderate, past 2^60 mu,
+    # and for a mu far from 1 (PyTorch ports start it at 4.35e-9). At its zero (x = -mu for
+    # alpha = 1/4) only absolute precision can hold, as at dsilu's.
+    magnitudes = np.concatenate([np.logspace(-38, 38, 400), [3.4e38, min(2.0**60 * mu, 3e38)]])
+    x = np.concatenate([-magnitudes, [0.0], magnitudes]).astype(np.float32)
+    params = {"alpha": 0.25, "mu": mu}
+    value, slope = value_and_grad(lambda v: activations.get("smu_1")(v, **params), x)
+    expected = _reference("smu_1", params, x)
+    error = np.abs(value - expected)
+    away = np.abs(x + mu) > 1e-3 * mu
+    tiny = float(np.finfo(np.float32).tiny)
+    assert np.all(error[away] <= VALUE_RTOL * np.abs(expected[away]) + tiny)
+    assert np.all(error[~away] <= 1e-6 * mu)
+    assert np.isfinite(slope).all()

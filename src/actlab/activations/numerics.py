@@ -113,14 +113,24 @@ def half_in_float32(fn, x, **kwargs):
     return fn(x, **kwargs)
 
 
-def hypot(x, c: float):
-    """``sqrt(x^2 + c^2)`` for a constant ``c > 0``, without overflow for any finite x.
+#: A power of two that brings a constant c to [1, 2) stays within 2^+-HYPOT_SCALE_BITS.
+HYPOT_SCALE_BITS = 100
+#: Below this (scaled) |x|, x^2 + c^2 stays finite in float32; above it, sqrt(x^2 + c^2)
+#: rounds to |x| (c^2 / x^2 <= 2^-64, also with c clamped to 2^28).
+HYPOT_DIRECT_BELOW = 2.0**60
 
-    Scaling by ``m = max(|x|, c)`` keeps the squares <= 1; the result does not depend on m, so
-    the gradient is exact even where the max switches sides.
+
+def hypot(x, c: float):
+    """``sqrt(x^2 + c^2)`` for a constant ``c > 0``, without overflow or underflow for any x.
+
+    Computed at ``(k x, k c)``, with k the power of two that brings c to [1, 2) (within
+    2^+-100), exactly: ``sqrt((k x)^2 + (k c)^2) / k`` while ``|k x| < 2^60``, and ``|x|``
+    beyond, which is its rounding there. One square root, no division.
     """
-    m = ops.maximum(ops.abs(x), c)
-    return m * ops.sqrt(ops.square(x / m) + ops.square(c / m))
+    k = 2.0 ** min(HYPOT_SCALE_BITS, max(-HYPOT_SCALE_BITS, -math.floor(math.log2(c))))
+    direct = ops.abs(x) * k < HYPOT_DIRECT_BELOW
+    near = where_safe(direct, x, 0.0) * k
+    return ops.where(direct, ops.sqrt(ops.square(near) + (c * k) ** 2) * (1.0 / k), ops.abs(x))
 
 
 # Gradients at kinks: `ops.clip` has gradient 1 at its bounds on TensorFlow and PyTorch but 0.5

@@ -189,6 +189,28 @@ SMU_ALPHA = Param(
 )
 
 
+# smu_1's left side is evaluated with s = -x and mu scaled by a power of two (so exactly):
+# mu to [1, 2) (within 2^+-100) while s is below _SMU_FAR of that, s as it is below _SMU_FAR,
+# and by 2^-66 beyond, which keeps float32's largest s below 2^62: no square overflows or
+# loses mu where mu matters, and one division.
+_SMU_FAR = 2.0**60
+_SMU_FAR_SCALE = 2.0**-66
+
+
+def _smu_1_left(s, alpha, mu):
+    """``(mu^2 - 4 alpha s^2) / (2 (r + (1 + alpha) s))`` at ``s = -x > 0``, with
+    ``r = sqrt((1 - alpha)^2 s^2 + mu^2)``: homogeneous of degree 1 in (s, mu)."""
+    mu_to_one = 2.0 ** min(100, max(-100, -math.floor(math.log2(mu))))
+    near = s * mu_to_one < _SMU_FAR
+    middle = s < _SMU_FAR
+    scale = ops.where(near, mu_to_one, ops.where(middle, 1.0, _SMU_FAR_SCALE))
+    unscale = ops.where(near, 1.0 / mu_to_one, ops.where(middle, 1.0, 1.0 / _SMU_FAR_SCALE))
+    t, c = s * scale, mu * scale
+    numerator = ops.square(c) - 4.0 * alpha * ops.square(t)
+    denominator = ops.sqrt(ops.square((1.0 - alpha) * t) + ops.square(c)) + (1.0 + alpha) * t
+    return numerator / (2.0 * denominator) * unscale
+
+
 @register(
     name="smu_1",
     aliases=("smu1",),
@@ -206,13 +228,11 @@ def smu_1(x, alpha=0.25, mu=1.0):
     """SMU-1: `((1 + alpha) x + sqrt((1 - alpha)^2 x^2 + mu^2)) / 2`, a smooth leaky ReLU.
 
     Biswas et al. (2021) smooth max(x, alpha x) with `|z| ~ sqrt(z^2 + mu^2)`. For x < 0 the
-    terms cancel; there it is `(mu^2 - 4 alpha x^2) / (2 (r - (1 + alpha) x))`, evaluated
-    scaled by max(|x|, mu) so that nothing overflows.
+    terms cancel; there it is `(mu^2 - 4 alpha x^2) / (2 (r - (1 + alpha) x))`, computed
+    so that nothing overflows (`_smu_1_left`).
     """
     positive = where_safe(x >= 0, x, 0.0)
-    right = ((1.0 + alpha) * positive + hypot((1.0 - alpha) * positive, mu)) / 2.0
-    s = -where_safe(x < 0, x, 0.0)  # |x| on the left side
-    m = ops.maximum(s, mu)
-    numerator = mu * (mu / m) - 4.0 * alpha * s * (s / m)
-    denominator = hypot((1.0 - alpha) * s / m, mu / m) + (1.0 + alpha) * (s / m)
-    return ops.where(x >= 0, right, numerator / (2.0 * denominator))
+    # Halved term by term: (1 + alpha) x alone overflows near float32's largest x.
+    right = (0.5 + 0.5 * alpha) * positive + 0.5 * hypot((1.0 - alpha) * positive, mu)
+    left = _smu_1_left(-where_safe(x < 0, x, 0.0), alpha, mu)
+    return ops.where(x >= 0, right, left)
