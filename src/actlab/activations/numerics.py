@@ -42,17 +42,17 @@ def normal_cdf(x):
 def log1p(w):
     """``log(1 + w)`` for ``-1 < w <= 1``, with full relative precision near 0.
 
-    On TensorFlow it is spelled with ``log``: XLA's CPU compiler emits its own log1p in 256-bit
-    vectors only, and a fused kernel that holds one runs at that width throughout, half the
-    width of the catalog's other kernels on an AVX-512 CPU (`fused.xla`). ``u = 1 + w``
-    rounds, ``r = (u - 1) - w`` is that rounding error, exactly, and ``log(1 + w) = log(u - r)
-    ~ log(u) - r / u``; on ``(-1, 1]`` the correction's ``1 / u`` may be ``2 - u`` (relative
-    error ``w^2``, on a term below one ulp; no division), and ``r = 0`` where ``w <= -1/2``.
-    Its gradient, ``1 / u + r``, is as exact. JAX's XLA folds ``(1 + w) - 1`` to ``w``, which
-    would drop the correction, and PyTorch runs op by op, where its own log1p is one kernel
-    instead of five: both take the backend's log1p. (Tests check the spelling fused and not.)
+    Inside one of TensorFlow's XLA kernels it is spelled with ``log``: XLA's CPU compiler
+    emits its own log1p in 256-bit vectors only, and a fused kernel that holds one runs at that
+    width throughout, half the width of the catalog's other kernels on an AVX-512 CPU
+    (`fused.xla`). ``u = 1 + w`` rounds, ``r = (u - 1) - w`` is that rounding error, exactly,
+    and ``log(1 + w) = log(u - r) ~ log(u) - r / u``; on ``(-1, 1]`` the correction's ``1 / u``
+    may be ``2 - u`` (relative error ``w^2``, on a term below one ulp; no division), and
+    ``r = 0`` where ``w <= -1/2``. Its gradient, ``1 / u + r``, is as exact. Elsewhere the
+    backend's log1p, one operation (JAX's XLA, which compiles JAX's kernels, folds
+    ``(1 + w) - 1`` to ``w`` and would drop the correction). Tests check both.
     """
-    if keras.backend.backend() != "tensorflow":
+    if not _in_xla_kernel(w):
         return ops.log1p(w)
     u = 1.0 + w
     return ops.log(u) - ((u - 1.0) - w) * (2.0 - u)
@@ -61,11 +61,11 @@ def log1p(w):
 def softplus(x):
     """``log(1 + e^x)``, exact in both tails.
 
-    On TensorFlow ``max(x, 0) + log1p(e^-|x|)`` with `log1p` above (``e^-|x| <= 1``), both
-    sides written with `where` so that the gradient at 0 is sigmoid(0) = 1/2; elsewhere the
-    backend's own softplus, one kernel.
+    Inside one of TensorFlow's XLA kernels ``max(x, 0) + log1p(e^-|x|)`` with `log1p` above
+    (``e^-|x| <= 1``), both sides written with `where` so that the gradient at 0 is
+    sigmoid(0) = 1/2; elsewhere the backend's own softplus, one operation.
     """
-    if keras.backend.backend() != "tensorflow":
+    if not _in_xla_kernel(x):
         return ops.softplus(x)
     positive = x > 0
     return ops.where(positive, x, 0.0) + log1p(ops.exp(ops.where(positive, -x, x)))
@@ -78,27 +78,34 @@ def sin(x):
     Its range reduction is exact up to `trig.REDUCTION_LIMIT`: the kernel records its argument,
     and an input that gives a larger one (or NaN, or an infinity) takes the library's sin.
     """
-    return _in_xla_kernel(x, ops.sin, "sin", range_limited=True)
+    return _trig(x, ops.sin, "sin", range_limited=True)
 
 
 def cos(x):
     """cos(x), as `sin` is computed."""
-    return _in_xla_kernel(x, ops.cos, "cos", range_limited=True)
+    return _trig(x, ops.cos, "cos", range_limited=True)
 
 
 def arctan(x):
     """atan(x); inside one of TensorFlow's XLA kernels, a polynomial (`fused.trig`), for every
     x."""
-    return _in_xla_kernel(x, ops.arctan, "arctan", range_limited=False)
+    return _trig(x, ops.arctan, "arctan", range_limited=False)
 
 
-def _in_xla_kernel(x, library, name: str, *, range_limited: bool):
-    trace = xla.kernel_trace()
-    if trace is None or keras.backend.standardize_dtype(x.dtype) == "float64":
+def _trig(x, library, name: str, *, range_limited: bool):
+    if not _in_xla_kernel(x):
         return library(x)
     if range_limited:
+        trace = xla.kernel_trace()
+        assert trace is not None
         trace.limited_arguments.append(x)
     return half_in_float32(getattr(trig, name), x)
+
+
+def _in_xla_kernel(x) -> bool:
+    """Whether `x` is traced into one of TensorFlow's XLA kernels, in float32 or half
+    precision (the spellings are float32's; float64 keeps the backend's operations)."""
+    return xla.kernel_trace() is not None and keras.backend.standardize_dtype(x.dtype) != "float64"
 
 
 def half_in_float32(fn, x, **kwargs):
