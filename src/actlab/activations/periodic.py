@@ -33,13 +33,17 @@ _OSCILLATING = ("bounded", "bounded_below", "bounded_above", "smooth", "periodic
 def _sinc(x):
     """sin(x) / x with value 1 and a finite gradient at 0 (series for |x| < 1/2)."""
     small = ops.abs(x) < _SERIES_BELOW
-    s = where_safe(small, x, 0.0)
-    s2 = ops.square(s)
+    far = where_safe(ops.logical_not(small), x, 1.0)
+    return ops.where(small, _sinc_series(where_safe(small, x, 0.0)), numerics.sin(far) / far)
+
+
+def _sinc_series(x):
+    """sin(x) / x for |x| < 1/2 (finite everywhere; feed it only such x for a gradient)."""
+    x2 = ops.square(x)
     series = _SINC_SERIES[-1]
     for c in reversed(_SINC_SERIES[:-1]):
-        series = c + s2 * series
-    far = where_safe(ops.logical_not(small), x, 1.0)
-    return ops.where(small, series, numerics.sin(far) / far)
+        series = c + x2 * series
+    return series
 
 
 def _minus_pi(x):
@@ -149,7 +153,8 @@ def shifted_sinc_unit(x):
     near = ops.abs(d) < _SERIES_BELOW
     # Away from pi, sin(x) itself is exact where sin(x - pi) of a rounded x - pi is not.
     far = where_safe(ops.logical_not(near), d, 1.0)
-    return ops.where(near, math.pi * _sinc(d), -math.pi * numerics.sin(x) / far)
+    at_pi = math.pi * _sinc_series(where_safe(near, d, 0.0))
+    return ops.where(near, at_pi, -math.pi * numerics.sin(x) / far)
 
 
 @register(
@@ -171,8 +176,12 @@ def decaying_sine_unit(x):
     near_minus_pi = ops.abs(d_plus) < _SERIES_BELOW
     elsewhere = ops.logical_not(ops.logical_or(near_pi, near_minus_pi))
     pi2 = math.pi**2
-    at_pi = pi2 * _sinc(d_minus) / where_safe(near_pi, d_plus, 1.0)
-    at_minus_pi = pi2 * _sinc(d_plus) / where_safe(near_minus_pi, d_minus, 1.0)
+    at_pi = pi2 * _sinc_series(where_safe(near_pi, d_minus, 0.0)) / where_safe(near_pi, d_plus, 1.0)
+    at_minus_pi = (
+        pi2
+        * _sinc_series(where_safe(near_minus_pi, d_plus, 0.0))
+        / where_safe(near_minus_pi, d_minus, 1.0)
+    )
     far_minus = where_safe(elsewhere, d_minus, 1.0)
     far_plus = where_safe(elsewhere, d_plus, 1.0)
     generic = -pi2 * (numerics.sin(x) / far_minus) / far_plus
