@@ -55,14 +55,16 @@ def arctan(x):
     properties=_ODD_SIGMOID_LIKE,
 )
 def isru(x, alpha=1.0):
-    """Inverse square root unit: `f(x) = x / sqrt(1 + alpha x^2)` (Carlile et al., 2017)."""
-    small = ops.abs(x) <= 1.0
-    inner = where_safe(small, x, 0.0)
-    # Beyond |x| = 1, sign(x) / sqrt(alpha + 1/x^2) never squares a large x.
-    outer = where_safe(ops.logical_not(small), x, 1.0)
-    near = inner / ops.sqrt(1.0 + alpha * ops.square(inner))
-    far = ops.sign(outer) / ops.sqrt(alpha + 1.0 / ops.square(outer))
-    return ops.where(small, near, far)
+    """Inverse square root unit: `f(x) = x / sqrt(1 + alpha x^2)` (Carlile et al., 2017).
+
+    Beyond sqrt(alpha) |x| = 2^60, where alpha x^2 could overflow, it is sign(x) / sqrt(alpha),
+    its rounding there.
+    """
+    direct = ops.abs(math.sqrt(alpha) * x) < numerics.HYPOT_DIRECT_BELOW
+    near = where_safe(direct, x, 0.0)
+    return ops.where(
+        direct, near / ops.sqrt(1.0 + alpha * ops.square(near)), ops.sign(x) / math.sqrt(alpha)
+    )
 
 
 @register(
