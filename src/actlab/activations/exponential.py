@@ -152,11 +152,8 @@ def elish(x):
     Exponential linear sigmoid squashing (Basirat & Roth, 2018): SiLU on the right, ELU times
     sigmoid on the left.
     """
-    positive = where_safe(x >= 0, x, 0.0)
     negative = where_safe(x < 0, x, 0.0)
-    return ops.where(
-        x >= 0, positive * ops.sigmoid(positive), ops.expm1(negative) * ops.sigmoid(negative)
-    )
+    return ops.where(x >= 0, x, ops.expm1(negative)) * ops.sigmoid(x)
 
 
 @register(

@@ -93,14 +93,13 @@ def log_sigmoid(x):
 def shifted_softplus(x):
     """Shifted softplus of SchNet: `f(x) = log(1 + exp(x)) - log(2)`, so that f(0) = 0.
 
-    Schütt et al. (2017). ``softplus(x) - ln 2`` would cancel near 0, so each side is written
-    as ``log1p(expm1(-|x|) / 2)`` plus ``max(x, 0)``.
+    Schütt et al. (2017). ``softplus(x) - ln 2`` would cancel near 0, so it is written as
+    ``max(x, 0) + log1p(expm1(-|x|) / 2)``, both sides with `where` (as `numerics.softplus`)
+    so that the slope at 0 is 1/2.
     """
-    positive = where_safe(x > 0, x, 0.0)
-    negative = where_safe(x <= 0, x, 0.0)
-    right = positive + numerics.log1p(ops.expm1(-positive) / 2.0)
-    left = numerics.log1p(ops.expm1(negative) / 2.0)
-    return ops.where(x > 0, right, left)
+    positive = x > 0
+    tail = numerics.log1p(ops.expm1(ops.where(positive, -x, x)) / 2.0)
+    return ops.where(positive, x, 0.0) + tail
 
 
 @register(
