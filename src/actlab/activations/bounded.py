@@ -262,7 +262,7 @@ def soft_clipping(x, alpha=0.5):
     low = x <= 0.5
     z = ops.where(low, x, 1.0 - x)
     ratio = ops.exp(alpha * z) * -math.expm1(-alpha) / (1.0 + ops.exp(alpha * (z - 1.0)))
-    tail = ops.log1p(ratio) / alpha  # ratio may pass 1: numerics.log1p takes up to 1
+    tail = numerics.log1p(ratio) / alpha
     return ops.where(low, tail, 1.0 - tail)
 
 

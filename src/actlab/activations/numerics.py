@@ -40,7 +40,7 @@ def normal_cdf(x):
 
 
 def log1p(w):
-    """``log(1 + w)`` for ``-1 < w <= 1``, with full relative precision near 0.
+    """``log(1 + w)`` for ``w > -1``, with full relative precision near 0.
 
     Inside one of TensorFlow's XLA kernels it is spelled with ``log``: XLA's CPU compiler
     emits its own log1p in 256-bit vectors only, and a fused kernel that holds one runs at that
@@ -48,14 +48,15 @@ def log1p(w):
     (`fused.xla`). ``u = 1 + w`` rounds, ``r = (u - 1) - w`` is that rounding error, exactly,
     and ``log(1 + w) = log(u - r) ~ log(u) - r / u``; on ``(-1, 1]`` the correction's ``1 / u``
     may be ``2 - u`` (relative error ``w^2``, on a term below one ulp; no division), and
-    ``r = 0`` where ``w <= -1/2``. Its gradient, ``1 / u + r``, is as exact. Elsewhere the
+    ``r = 0`` where ``w <= -1/2``; past ``u = 2`` it is dropped (``r / u`` is below 2^-25 there,
+    against ``log(u) > 0.69``). Its gradient, ``1 / u + r``, is as exact. Elsewhere the
     backend's log1p, one operation (JAX's XLA, which compiles JAX's kernels, folds
     ``(1 + w) - 1`` to ``w`` and would drop the correction). Tests check both.
     """
     if not _in_xla_kernel(w):
         return ops.log1p(w)
     u = 1.0 + w
-    return ops.log(u) - ((u - 1.0) - w) * (2.0 - u)
+    return ops.log(u) - ((u - 1.0) - w) * ops.maximum(2.0 - u, 0.0)
 
 
 def softplus(x):
