@@ -53,7 +53,7 @@ def log1p(w):
     backend's log1p, one operation (JAX's XLA, which compiles JAX's kernels, folds
     ``(1 + w) - 1`` to ``w`` and would drop the correction). Tests check both.
     """
-    if not _in_xla_kernel(w):
+    if not _spelled_for_xla("log1p", w):
         return ops.log1p(w)
     u = 1.0 + w
     return ops.log(u) - ((u - 1.0) - w) * ops.maximum(2.0 - u, 0.0)
@@ -66,7 +66,7 @@ def softplus(x):
     (``e^-|x| <= 1``), both sides written with `where` so that the gradient at 0 is
     sigmoid(0) = 1/2; elsewhere the backend's own softplus, one operation.
     """
-    if not _in_xla_kernel(x):
+    if not _spelled_for_xla("softplus", x):
         return ops.softplus(x)
     positive = x > 0
     return ops.where(positive, x, 0.0) + log1p(ops.exp(ops.where(positive, -x, x)))
@@ -88,13 +88,13 @@ def cos(x):
 
 
 def arctan(x):
-    """atan(x); inside one of TensorFlow's XLA kernels, a polynomial (`fused.trig`), for every
-    x."""
+    """atan(x); inside one of the catalog's XLA kernels (TensorFlow's and JAX's), a polynomial
+    (`fused.trig`), for every x."""
     return _trig(x, ops.arctan, "arctan", range_limited=False)
 
 
 def _trig(x, library, name: str, *, range_limited: bool):
-    if not _in_xla_kernel(x):
+    if not _spelled_for_xla(name, x):
         return library(x)
     if range_limited:
         trace = xla.kernel_trace()
@@ -103,10 +103,16 @@ def _trig(x, library, name: str, *, range_limited: bool):
     return half_in_float32(getattr(trig, name), x)
 
 
-def _in_xla_kernel(x) -> bool:
-    """Whether `x` is traced into one of TensorFlow's XLA kernels, in float32 or half
-    precision (the spellings are float32's; float64 keeps the backend's operations)."""
-    return xla.kernel_trace() is not None and keras.backend.standardize_dtype(x.dtype) != "float64"
+def _spelled_for_xla(name: str, x) -> bool:
+    """Whether `x` is traced into one of the catalog's XLA kernels that spells `name` for XLA
+    (`fused.xla`), in float32 or half precision (the spellings are float32's; float64 keeps
+    the backend's operations)."""
+    trace = xla.kernel_trace()
+    return (
+        trace is not None
+        and name in trace.spellings
+        and keras.backend.standardize_dtype(x.dtype) != "float64"
+    )
 
 
 def half_in_float32(fn, x, **kwargs):

@@ -15,7 +15,8 @@ backward kernel that recomputes from the input, so the backward pass keeps the i
 On TensorFlow, on an AVX-512 CPU, XLA is asked for 512-bit vector code when the catalog
 loads (`fused.xla`): the fused kernels are bound by their polynomials, not by memory. Its
 kernels are traced with the catalog's XLA spellings: sin, cos and atan as polynomials in
-vector code (`fused.trig`), where XLA's own call the C library per value.
+vector code (`fused.trig`), where XLA's own call the C library per value, and log1p with
+log; JAX's with atan's alone (`fused.xla.JAX_SPELLINGS`).
 
 Learnable layers use `batch_normalize`: FReLU's batch normalisation through TensorFlow's
 fused kernel, where Keras' portable form costs several passes of its own.

@@ -59,17 +59,26 @@ def prefer_wide_vectors(
 # -- Spellings for XLA kernels -------------------------------------------------------------
 #
 # XLA's CPU code computes sin, cos and atan with calls to the scalar C library, one value at a
-# time (its IR holds ``llvm.sin.v16f32``, unrolled into 16 calls): 6-30x ReLU's time. Inside
-# one of TensorFlow's fused kernels, `numerics.sin`, `cos` and `arctan` are polynomials in
-# vector code instead (`fused.trig`). sin's and cos's range reduction is exact only up to
-# `trig.REDUCTION_LIMIT`; a kernel records the arguments it gives them in its trace, and its
-# caller takes the library's kernel for a tensor that gives a larger one.
+# time (its IR holds ``llvm.sin.v16f32``, unrolled into 16 calls): 6-30x ReLU's time, and its
+# own log1p in 256-bit vectors only. While one of the catalog's kernels is traced, the
+# building blocks of `numerics` named in its trace's `spellings` are written for XLA instead
+# (`fused.trig`, `numerics.log1p`). sin's and cos's range reduction is exact only up to
+# `trig.REDUCTION_LIMIT`; a kernel records the arguments it gives them, and its caller takes
+# the library's kernel for an input that gives a larger one.
+
+#: TensorFlow's kernels: every spelling.
+ALL_SPELLINGS = frozenset({"log1p", "softplus", "sin", "cos", "arctan"})
+#: JAX's: atan only. Its XLA folds ``(1 + w) - 1`` to ``w``, which log1p's correction needs,
+#: and with sin's polynomial snake(alpha=0.3)'s slope at x = 1e4 came out 4e-4 off (the
+#: library's: within 1e-6), so its range reduction is not trusted there either.
+JAX_SPELLINGS = frozenset({"arctan"})
 
 
 @dataclass
 class KernelTrace:
-    """What the tracing of one XLA kernel used."""
+    """What the tracing of one XLA kernel spells for XLA, and what it used."""
 
+    spellings: frozenset[str] = ALL_SPELLINGS
     #: The arguments of its polynomials that are exact only up to trig.REDUCTION_LIMIT.
     limited_arguments: list[Any] = field(default_factory=list)
 
@@ -80,9 +89,10 @@ _TRACE: contextvars.ContextVar[KernelTrace | None] = contextvars.ContextVar(
 
 
 @contextmanager
-def tracing_kernel() -> Iterator[KernelTrace]:
-    """While an XLA kernel is traced: the catalog's building blocks take their XLA spellings."""
-    trace = KernelTrace()
+def tracing_kernel(spellings: frozenset[str] = ALL_SPELLINGS) -> Iterator[KernelTrace]:
+    """While an XLA kernel is traced: the building blocks in `spellings` take their XLA
+    spellings."""
+    trace = KernelTrace(spellings)
     token = _TRACE.set(trace)
     try:
         yield trace
