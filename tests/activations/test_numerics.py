@@ -22,12 +22,14 @@ W = np.concatenate([
     BELOW_POWERS_OF_TWO,
 ]).astype(np.float32)  # fmt: skip
 X = np.concatenate([-np.logspace(2, -8, 200), [0.0], np.logspace(-8, 2, 200)]).astype(np.float32)
-#: Up to sin's and cos's reduction limit (12800): the float32 values nearest the multiples of
-#: pi/2 (where sin or cos is tiny and its digits hang on the range reduction), and between.
-QUARTER_TURNS = np.float32(np.pi / 2) * np.arange(-8148, 8149, 97, dtype=np.float32)
+#: Up to sin's and cos's reduction limit (1e6): the float32 values nearest the multiples of
+#: pi/2 (where sin or cos is tiny and its digits hang on the range reduction; with float32's
+#: own reduction k = 644 and 4275 were 8e-5 off), their neighbours, and between.
+TURNS = np.concatenate([np.arange(1, 8149, 13), [644, 4275], np.arange(8149, 636620, 4999)])
+QUARTER_TURNS = (np.pi / 2 * np.concatenate([-TURNS, TURNS])).astype(np.float32)
 TRIG = np.concatenate([
-    QUARTER_TURNS, np.nextafter(QUARTER_TURNS, np.float32(np.inf)), np.linspace(-12800, 12800, 801),
-    X[np.abs(X) < 10], [12800.0, -12800.0],
+    QUARTER_TURNS, np.nextafter(QUARTER_TURNS, np.float32(np.inf)), np.linspace(-1e6, 1e6, 801),
+    X[np.abs(X) < 10], [1e6, -1e6],
 ]).astype(np.float32)  # fmt: skip
 WIDE = np.concatenate([-np.logspace(30, -8, 300), [0.0], np.logspace(-8, 30, 300)]).astype(
     np.float32
@@ -71,8 +73,8 @@ def test_log1p_of_minus_one_is_minus_infinity():
 
 @pytest.mark.parametrize(("name", "exact"), [("sin", mpmath.sin), ("cos", mpmath.cos)])
 def test_sin_and_cos_beyond_the_reduction_limit_are_the_librarys(name, exact):
-    """A tensor with one value past 12800 goes to the library's kernel, all of it."""
-    x = np.array([12801.0, -2e4, 1e6, 3e38, 0.5, 3.0], np.float32)
+    """A tensor with one value past 1e6 goes to the library's kernel, all of it."""
+    x = np.array([2e6, -5e7, 1e12, 3e38, 0.5, 3.0], np.float32)
     got, slope = value_and_grad(fused.fuse(getattr(numerics, name)), x)
     want, want_slope = reference(exact, x)
     np.testing.assert_allclose(got, want, rtol=2e-6, atol=1e-7)
@@ -93,13 +95,26 @@ def test_half_precision_trig_is_computed_in_float32(name, dtype):
     np.testing.assert_allclose(got, want, rtol=eps, atol=eps)
 
 
-@pytest.mark.parametrize("w0", [30.0, 3000.0])
+@pytest.mark.parametrize("w0", [30.0, 1e16])
 def test_the_reduction_limit_holds_for_sins_argument_not_the_input(w0):
-    """SIREN's sin(30 x): inputs within 12800 whose argument is not go to the library's sin.
-    (With fused multiply-adds the polynomial's reduction holds far beyond 12800; it fails
-    once round(2 x / pi) is past float32's integers, as with w0 = 3000 here.)"""
+    """SIREN's sin(30 x): inputs within the limit whose argument is not go to the library's
+    sin. (With fused multiply-adds the float64 reduction holds far past 1e6; it fails once
+    round(2 x / pi) is past float64's integers, as with w0 = 1e16 here.)"""
     x = np.linspace(-1e4, 1e4, 2001).astype(np.float32)
     argument = (np.float32(w0) * x).astype(np.float64)  # as float32 computes it
     got, slope = value_and_grad(lambda v: activations.get("sine")(v, w0=w0), x)
     np.testing.assert_allclose(got, np.sin(argument), rtol=2e-6, atol=1e-6)
     np.testing.assert_allclose(slope, w0 * np.cos(argument), rtol=1e-4, atol=1e-4 * w0)
+
+
+@pytest.mark.parametrize("form", ["op by op", "fused"])
+def test_log1p_and_arctan_at_infinity(form):
+    log1p, arctan = numerics.log1p, numerics.arctan
+    if form == "fused":
+        log1p, arctan = fused.fuse(log1p), fused.fuse(arctan)
+    infinities = np.array([np.inf, 1.0], np.float32)
+    value, slope = value_and_grad(log1p, infinities)
+    assert value[0] == np.inf and slope[0] == 0.0
+    value, slope = value_and_grad(arctan, np.array([-np.inf, np.inf], np.float32))
+    np.testing.assert_allclose(value, [-np.pi / 2, np.pi / 2], rtol=1e-7)
+    np.testing.assert_array_equal(slope, [0.0, 0.0])

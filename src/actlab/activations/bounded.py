@@ -57,14 +57,14 @@ def arctan(x):
 def isru(x, alpha=1.0):
     """Inverse square root unit: `f(x) = x / sqrt(1 + alpha x^2)` (Carlile et al., 2017).
 
-    Beyond sqrt(alpha) |x| = 2^60, where alpha x^2 could overflow, it is sign(x) / sqrt(alpha),
+    Beyond sqrt(alpha) |x| = 2^60, where its square could overflow, it is sign(x) / sqrt(alpha),
     its rounding there.
     """
-    direct = ops.abs(math.sqrt(alpha) * x) < numerics.HYPOT_DIRECT_BELOW
+    scaled = math.sqrt(alpha) * x
+    direct = ops.abs(scaled) < numerics.SQUARE_SAFE_BELOW
     near = where_safe(direct, x, 0.0)
-    return ops.where(
-        direct, near / ops.sqrt(1.0 + alpha * ops.square(near)), ops.sign(x) / math.sqrt(alpha)
-    )
+    root = ops.sqrt(1.0 + ops.square(math.sqrt(alpha) * near))
+    return ops.where(direct, near / root, ops.sign(x) / math.sqrt(alpha))
 
 
 @register(

@@ -48,15 +48,18 @@ def log1p(w):
     (`fused.xla`). ``u = 1 + w`` rounds, ``r = (u - 1) - w`` is that rounding error, exactly,
     and ``log(1 + w) = log(u - r) ~ log(u) - r / u``; on ``(-1, 1]`` the correction's ``1 / u``
     may be ``2 - u`` (relative error ``w^2``, on a term below one ulp; no division), and
-    ``r = 0`` where ``w <= -1/2``; past ``u = 2`` it is dropped (``r / u`` is below 2^-25 there,
-    against ``log(u) > 0.69``). Its gradient, ``1 / u + r``, is as exact. Elsewhere the
-    backend's log1p, one operation (JAX's XLA, which compiles JAX's kernels, folds
-    ``(1 + w) - 1`` to ``w`` and would drop the correction). Tests check both.
+    ``r = 0`` where ``w <= -1/2``; from ``u = 2`` on it is dropped (``|r| / u`` is at most
+    2^-24 there, against ``log(u) >= 0.69``). Its gradient, ``1 / u + r``, is as exact.
+    Elsewhere the backend's log1p, one operation (JAX's XLA, which compiles JAX's kernels,
+    folds ``(1 + w) - 1`` to ``w`` and would drop the correction). Tests check both.
     """
     if not _spelled_for_xla("log1p", w):
         return ops.log1p(w)
     u = 1.0 + w
-    return ops.log(u) - ((u - 1.0) - w) * ops.maximum(2.0 - u, 0.0)
+    corrected = u < 2.0
+    near = where_safe(corrected, w, 0.0)  # an infinite w would make the correction NaN
+    rounding = (1.0 + near - 1.0) - near
+    return ops.log(u) - ops.where(corrected, rounding * (2.0 - u), 0.0)
 
 
 def softplus(x):
@@ -127,11 +130,19 @@ def half_in_float32(fn, x, **kwargs):
     return fn(x, **kwargs)
 
 
-#: A power of two that brings a constant c to [1, 2) stays within 2^+-HYPOT_SCALE_BITS.
-HYPOT_SCALE_BITS = 100
 #: Below this (scaled) |x|, x^2 + c^2 stays finite in float32; above it, sqrt(x^2 + c^2)
-#: rounds to |x| (c^2 / x^2 <= 2^-64, also with c clamped to 2^28).
-HYPOT_DIRECT_BELOW = 2.0**60
+#: rounds to |x| (c^2 / x^2 <= 2^-64, also with c clamped to 2^28). Squares of values below
+#: it stay below 2^120.
+SQUARE_SAFE_BELOW = 2.0**60
+#: The powers of two of `unit_scale` stay within 2^+-UNIT_SCALE_BITS (normal in float32).
+UNIT_SCALE_BITS = 100
+
+
+def unit_scale(c: float) -> float:
+    """The power of two k that brings a constant c > 0 to [1, 2) (``k c``), within
+    2^+-UNIT_SCALE_BITS; multiplying by it is exact."""
+    exponent = math.frexp(c)[1] - 1  # c = m 2^exponent with 1 <= m < 2
+    return 2.0 ** min(UNIT_SCALE_BITS, max(-UNIT_SCALE_BITS, -exponent))
 
 
 def hypot(x, c: float):
@@ -141,8 +152,8 @@ def hypot(x, c: float):
     2^+-100), exactly: ``sqrt((k x)^2 + (k c)^2) / k`` while ``|k x| < 2^60``, and ``|x|``
     beyond, which is its rounding there. One square root, no division.
     """
-    k = 2.0 ** min(HYPOT_SCALE_BITS, max(-HYPOT_SCALE_BITS, -math.floor(math.log2(c))))
-    direct = ops.abs(x) * k < HYPOT_DIRECT_BELOW
+    k = unit_scale(c)
+    direct = ops.abs(x) * k < SQUARE_SAFE_BELOW
     near = where_safe(direct, x, 0.0) * k
     return ops.where(direct, ops.sqrt(ops.square(near) + (c * k) ** 2) * (1.0 / k), ops.abs(x))
 

@@ -189,19 +189,18 @@ SMU_ALPHA = Param(
 
 
 # smu_1's left side is evaluated with s = -x and mu scaled by a power of two (so exactly):
-# mu to [1, 2) (within 2^+-100) while s is below _SMU_FAR of that, s as it is below _SMU_FAR,
+# mu to [1, 2) (numerics.unit_scale) while s is below 2^60 of that, s as it is below 2^60,
 # and by 2^-66 beyond, which keeps float32's largest s below 2^62: no square overflows or
 # loses mu where mu matters, and one division.
-_SMU_FAR = 2.0**60
 _SMU_FAR_SCALE = 2.0**-66
 
 
 def _smu_1_left(s, alpha, mu):
     """``(mu^2 - 4 alpha s^2) / (2 (r + (1 + alpha) s))`` at ``s = -x > 0``, with
     ``r = sqrt((1 - alpha)^2 s^2 + mu^2)``: homogeneous of degree 1 in (s, mu)."""
-    mu_to_one = 2.0 ** min(100, max(-100, -math.floor(math.log2(mu))))
-    near = s * mu_to_one < _SMU_FAR
-    middle = s < _SMU_FAR
+    mu_to_one = numerics.unit_scale(mu)
+    near = s * mu_to_one < numerics.SQUARE_SAFE_BELOW
+    middle = s < numerics.SQUARE_SAFE_BELOW
     scale = ops.where(near, mu_to_one, ops.where(middle, 1.0, _SMU_FAR_SCALE))
     unscale = ops.where(near, 1.0 / mu_to_one, ops.where(middle, 1.0, 1.0 / _SMU_FAR_SCALE))
     t, c = s * scale, mu * scale

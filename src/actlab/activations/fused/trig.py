@@ -2,9 +2,10 @@
 
 XLA computes its own sin, cos and atan one value at a time, with calls to the C library;
 these are Cephes' single-precision ones (Moshier: ``sinf``, ``cosf``, ``atanf``), which XLA
-turns into vector code. For float32 input (`numerics` computes half precision in float32):
-relative error about 2e-7 for atan everywhere, absolute error about 1e-7 for sin and cos up
-to `REDUCTION_LIMIT`, where their range reduction stops being exact.
+turns into vector code, with sin's and cos's range reduction in float64 (fdlibm's two-part
+pi/2). For float32 input (`numerics` computes half precision in float32): relative error
+about 2e-7 for atan everywhere, and for sin and cos up to `REDUCTION_LIMIT`, where their
+range reduction stops being exact.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ import math
 from keras import ops
 
 TWO_OVER_PI = 2.0 / math.pi
-# pi/2 = PIO2_1 + PIO2_2 + PIO2_3 (Cephes' split of pi/4, doubled), with 8, 11 and 24
-# significant bits: for a quadrant k of at most 13 bits, k * PIO2_1 and k * PIO2_2 are exact,
-# so x - k pi/2 keeps its digits.
-PIO2_1 = 1.5703125
-PIO2_2 = 4.837512969970703125e-4
-PIO2_3 = 7.54978995489188216e-8
-#: |k| = round(|x| 2/pi) <= 8149 < 2^13 up to here.
-REDUCTION_LIMIT = 12800.0
+# pi/2 = PIO2_HI + PIO2_LO in float64 (fdlibm's pio2_1 and pio2_1t): PIO2_HI has 33
+# significant bits, so for a quadrant k below 2^20, k * PIO2_HI is exact and x - k pi/2 keeps
+# all its digits in float64 (to about 2^-80 of pi/2), also at the float32 values nearest the
+# multiples of pi/2, where sin or cos is tiny.
+PIO2_HI = 1.57079632673412561417e00
+PIO2_LO = 6.07710050650619224932e-11
+#: |k| = round(|x| 2/pi) <= 636620 < 2^20 up to here.
+REDUCTION_LIMIT = 1.0e6
 
 # Minimax polynomials on [-pi/4, pi/4] (Cephes sinf.c, cosf.c), in z = r^2.
 _SIN = (-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1)
@@ -41,8 +42,9 @@ def _horner(coefficients, z):
 
 def _quarter_turns(x, quadrant_shift: float):
     """sin(x + quadrant_shift * pi/2) for |x| <= REDUCTION_LIMIT."""
-    k = ops.round(x * TWO_OVER_PI)
-    r = ((x - k * PIO2_1) - k * PIO2_2) - k * PIO2_3
+    wide = ops.cast(x, "float64")
+    k = ops.round(wide * TWO_OVER_PI)
+    r = ops.cast((wide - k * PIO2_HI) - k * PIO2_LO, x.dtype)
     z = r * r
     sin_r = r + r * z * _horner(_SIN, z)
     cos_r = 1.0 - 0.5 * z + z * z * _horner(_COS, z)
@@ -72,7 +74,8 @@ def arctan(x):
     middle = ops.logical_and(a > _TAN_PI_8, ops.logical_not(large))
     small = a <= _TAN_PI_8
     beyond = -1.0 / ops.where(large, a, 1.0)  # 1 elsewhere: no infinite slope at 0
-    t = ops.where(large, beyond, ops.where(middle, (a - 1.0) / (a + 1.0), x))
+    between = ops.where(middle, a, 1.0)  # no inf / inf at +-inf
+    t = ops.where(large, beyond, ops.where(middle, (between - 1.0) / (between + 1.0), x))
     offset = ops.where(large, math.pi / 2, ops.where(middle, math.pi / 4, 0.0))
     z = t * t
     p = t + t * z * _horner(_ATAN, z)

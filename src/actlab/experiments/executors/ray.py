@@ -140,7 +140,7 @@ class RayExecutor(Executor):
             waiting = self._epochs.qsize()
             return self._epochs.get_nowait_batch(waiting) if waiting else []
         except self._ray.exceptions.RayError:  # its actor lost with its node: the runs'
-            return []  # reports still bring their epochs
+            return []  # reports still bring their epochs (`_tell`)
 
     def cancel(self, key: RunKey) -> None:
         for ref, job in list(self._in_flight.items()):
@@ -234,8 +234,16 @@ def _train_run(setup: Setup, data, job: RunJob, epochs) -> RunReport:
         task = prepare(setup)
         warm_up(task, data, setup)
         _PREPARED[key] = task
-    return execute(task, data, job, setup,
-                   on_epoch=lambda record: epochs.put((job.key, record)))  # fmt: skip
+    return execute(task, data, job, setup, on_epoch=lambda record: _tell(epochs, job, record))
+
+
+def _tell(epochs, job: RunJob, record: dict[str, Any]) -> None:
+    """Put an epoch in the driver's queue; a queue lost with its node loses only the live
+    rows (the run's report brings every epoch), never the run."""
+    import ray
+
+    with suppress(ray.exceptions.RayError):
+        epochs.put((job.key, record))
 
 
 def _backend() -> str:
