@@ -55,16 +55,8 @@ def arctan(x):
     properties=_ODD_SIGMOID_LIKE,
 )
 def isru(x, alpha=1.0):
-    """Inverse square root unit: `f(x) = x / sqrt(1 + alpha x^2)` (Carlile et al., 2017).
-
-    Beyond sqrt(alpha) |x| = 2^60, where its square could overflow, it is sign(x) / sqrt(alpha),
-    its rounding there.
-    """
-    scaled = math.sqrt(alpha) * x
-    direct = ops.abs(scaled) < numerics.SQUARE_SAFE_BELOW
-    near = where_safe(direct, x, 0.0)
-    root = ops.sqrt(1.0 + ops.square(math.sqrt(alpha) * near))
-    return ops.where(direct, near / root, ops.sign(x) / math.sqrt(alpha))
+    """Inverse square root unit: `f(x) = x / sqrt(1 + alpha x^2)` (Carlile et al., 2017)."""
+    return numerics.inverse_square_root(x, alpha)
 
 
 @register(

@@ -9,13 +9,11 @@ PyTorch).
 
 from __future__ import annotations
 
-import math
-
 from keras import ops
 
 from actlab.activation_spec import Param, Reference
 from actlab.activations import numerics
-from actlab.activations.numerics import hypot, where_safe
+from actlab.activations.numerics import where_safe
 from actlab.activations.registry import registrar
 
 register = registrar("exponential", builtin=True)
@@ -133,11 +131,11 @@ def celu(x, alpha=1.0):
 def isrlu(x, alpha=1.0):
     """Inverse square root linear unit: `x` for `x >= 0`, `x / sqrt(1 + alpha x^2)` below.
 
-    Carlile et al. (2017): an ELU-like curve without an exponential. The square root is
-    computed without squaring overflow, so the saturation -1/sqrt(alpha) is exact for any x.
+    Carlile et al. (2017): an ELU-like curve without an exponential. The left side is ISRU's
+    (`numerics.inverse_square_root`), computed without squaring overflow, so the saturation
+    -1/sqrt(alpha) is exact for any x.
     """
-    negative = _non_positive(x)
-    return ops.where(x >= 0, x, negative / hypot(math.sqrt(alpha) * negative, 1.0))
+    return ops.where(x >= 0, x, numerics.inverse_square_root(_non_positive(x), alpha))
 
 
 @register(

@@ -53,7 +53,7 @@ def log1p(w):
     Elsewhere the backend's log1p, one operation (JAX's XLA, which compiles JAX's kernels,
     folds ``(1 + w) - 1`` to ``w`` and would drop the correction). Tests check both.
     """
-    if not _spelled_for_xla("log1p", w):
+    if _spelling_trace("log1p", w) is None:
         return ops.log1p(w)
     u = 1.0 + w
     corrected = u < 2.0
@@ -69,7 +69,7 @@ def softplus(x):
     (``e^-|x| <= 1``), both sides written with `where` so that the gradient at 0 is
     sigmoid(0) = 1/2; elsewhere the backend's own softplus, one operation.
     """
-    if not _spelled_for_xla("softplus", x):
+    if _spelling_trace("softplus", x) is None:
         return ops.softplus(x)
     positive = x > 0
     return ops.where(positive, x, 0.0) + log1p(ops.exp(ops.where(positive, -x, x)))
@@ -97,25 +97,22 @@ def arctan(x):
 
 
 def _trig(x, library, name: str, *, range_limited: bool):
-    if not _spelled_for_xla(name, x):
+    trace = _spelling_trace(name, x)
+    if trace is None:
         return library(x)
     if range_limited:
-        trace = xla.kernel_trace()
-        assert trace is not None
         trace.limited_arguments.append(x)
     return half_in_float32(getattr(trig, name), x)
 
 
-def _spelled_for_xla(name: str, x) -> bool:
-    """Whether `x` is traced into one of the catalog's XLA kernels that spells `name` for XLA
-    (`fused.xla`), in float32 or half precision (the spellings are float32's; float64 keeps
-    the backend's operations)."""
+def _spelling_trace(name: str, x) -> xla.KernelTrace | None:
+    """The trace of the XLA kernel `x` is traced into, if that kernel spells `name` for XLA
+    (`fused.xla`) and `x` is float32 or half precision (the spellings are float32's; float64
+    keeps the backend's operations); else None."""
     trace = xla.kernel_trace()
-    return (
-        trace is not None
-        and name in trace.spellings
-        and keras.backend.standardize_dtype(x.dtype) != "float64"
-    )
+    if trace is None or name not in trace.spellings:
+        return None
+    return None if keras.backend.standardize_dtype(x.dtype) == "float64" else trace
 
 
 def half_in_float32(fn, x, **kwargs):
@@ -156,6 +153,17 @@ def hypot(x, c: float):
     direct = ops.abs(x) * k < SQUARE_SAFE_BELOW
     near = where_safe(direct, x, 0.0) * k
     return ops.where(direct, ops.sqrt(ops.square(near) + (c * k) ** 2) * (1.0 / k), ops.abs(x))
+
+
+def inverse_square_root(x, alpha: float):
+    """``x / sqrt(1 + alpha x^2)`` for a constant ``alpha > 0``, for any x: one square root and
+    one division, and ``sign(x) / sqrt(alpha)`` beyond ``sqrt(alpha) |x| = 2^60``, where the
+    square could overflow and that is its rounding."""
+    root_alpha = math.sqrt(alpha)
+    direct = ops.abs(root_alpha * x) < SQUARE_SAFE_BELOW
+    near = where_safe(direct, x, 0.0)
+    root = ops.sqrt(1.0 + ops.square(root_alpha * near))
+    return ops.where(direct, near / root, ops.sign(x) / root_alpha)
 
 
 # Gradients at kinks: `ops.clip` has gradient 1 at its bounds on TensorFlow and PyTorch but 0.5

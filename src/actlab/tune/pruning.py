@@ -37,18 +37,8 @@ class PruningCallback(keras.callbacks.Callback):
 
 def should_prune(trial, value, step: int) -> bool:
     """Report `value` (an epoch's metric) to `trial` at `step`; whether its pruner says to
-    stop. A missing or non-finite value (a diverged epoch) is not reported, nor a step the
-    trial has (a run started again after its worker died reaches its steps again): the
-    pruner judges the first report."""
+    stop. A missing or non-finite value (a diverged epoch) is not reported."""
     if value is None or not math.isfinite(float(value)):
         return False  # a diverged epoch: the run records it, nothing to compare
-    if step not in _reported_steps(trial):
-        trial.report(float(value), step)
+    trial.report(float(value), step)
     return bool(trial.should_prune())
-
-
-def _reported_steps(trial) -> set[int]:
-    storage, trial_id = getattr(trial, "storage", None), getattr(trial, "_trial_id", None)
-    if storage is None or trial_id is None:  # not an Optuna study's trial
-        return set()
-    return set(storage.get_trial(trial_id).intermediate_values)

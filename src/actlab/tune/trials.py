@@ -73,6 +73,7 @@ class _Trial:
     epochs: list[dict[str, Any]] = field(default_factory=list)  # of the run in flight
     pruned_epoch: int | None = None
     retries_left: int = 0  # of the run in flight: times it is started again if its worker dies
+    last_step: int = -1  # the last step reported to the trial (a run started again repeats it)
 
     @property
     def number(self) -> int:
@@ -272,6 +273,9 @@ class TrialLoop:
         if active.pruned_epoch is not None or self._stopping:
             return
         step = active.seed_index * self.task.epochs + record["epoch"] - 1
+        if step <= active.last_step:  # the pruner judged this step in the lost attempt
+            return
+        active.last_step = step
         if should_prune(active.trial, record.get(self.metric), step):
             active.pruned_epoch = record["epoch"]
             if live and active.job is not None:
